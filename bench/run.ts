@@ -1,0 +1,40 @@
+/**
+ * `npm run bench -- <suite…>`: runs benchmark suites and writes each one's figures to bench/out/<suite>.json.
+ * With no suite named, runs them all. Benchmarks report figures; tests, not benchmarks, decide pass/fail.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runProofsBench } from './proofs.js';
+
+const SUITES: Record<string, () => Promise<Record<string, number | string>>> = {
+  proofs: runProofsBench,
+};
+
+async function main(names: string[]): Promise<number> {
+  const chosen = names.length > 0 ? names : Object.keys(SUITES);
+  const unknown = chosen.filter((name) => !(name in SUITES));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown suite ${unknown.join(', ')} (have: ${Object.keys(SUITES).join(', ')})\n`);
+    return 1;
+  }
+  const outDir = join(dirname(fileURLToPath(import.meta.url)), 'out');
+  mkdirSync(outDir, { recursive: true });
+  for (const name of chosen) {
+    process.stdout.write(`bench ${name}: running…\n`);
+    const figures = await SUITES[name]();
+    const file = join(outDir, `${name}.json`);
+    writeFileSync(file, JSON.stringify(figures, null, 2) + '\n');
+    for (const [key, value] of Object.entries(figures)) process.stdout.write(`  ${key.padEnd(24)} ${value}\n`);
+    process.stdout.write(`bench ${name}: wrote ${file}\n`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
