@@ -91,6 +91,8 @@ export async function runProofsBench(): Promise<Record<string, number | string>>
     ...sizes(),
     ...hostRates(),
     ...xs,
+    xsSignMs: Number(xs.xsSignMs.toFixed(2)),
+    xsVerifyMs: Number(xs.xsVerifyMs.toFixed(2)),
     node: process.version,
     measuredAt: new Date().toISOString(),
   };
