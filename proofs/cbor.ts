@@ -36,19 +36,24 @@ function assertEncodable(value: CborValue): void {
   }
 }
 
+/**
+ * Nesting covey messages never exceed: batch → items → item, ack → results → result. The limit is
+ * checked before cbor-x's recursive decoder runs, which would otherwise overflow the device's 8 KB
+ * stack on a hostile input of thousands of nested arrays.
+ */
+export const MAX_NESTING = 4;
+
 /** Decodes exactly one deterministic CBOR item that fills `bytes`. */
 export function decodeCbor(bytes: Uint8Array): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   if (bytes.length === 0) throw new DecodeError(DecodeFailure.Malformed, 'empty input');
+  const end = scanItem(bytes, MAX_NESTING);
+  if (end !== bytes.length) throw new DecodeError(DecodeFailure.TrailingBytes, 'bytes remain after the message');
   let value: unknown;
   try {
     value = decoder.decode(bytes);
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    if (text.includes('end of buffer not reached')) {
-      throw new DecodeError(DecodeFailure.TrailingBytes, 'bytes remain after the message');
-    }
-    throw new DecodeError(DecodeFailure.Malformed, text);
+    throw new DecodeError(DecodeFailure.Malformed, error instanceof Error ? error.message : String(error));
   }
   let again: Uint8Array;
   try {
@@ -63,6 +68,55 @@ export function decodeCbor(bytes: Uint8Array): unknown {
     throw new DecodeError(DecodeFailure.NonCanonical, 'not in deterministic encoding (RFC 8949 §4.2.1)');
   }
   return normalize(value);
+}
+
+const malformed = (detail: string) => new DecodeError(DecodeFailure.Malformed, detail);
+const INDEFINITE = Infinity;
+
+/**
+ * Walks the item heads (RFC 8949 §3) of the first data item without building any values, iteratively,
+ * and returns the offset where that item ends. Throws Malformed when the input is cut short, uses a
+ * reserved head, or nests deeper than `maxDepth`.
+ */
+function scanItem(bytes: Uint8Array, maxDepth: number): number {
+  let pos = 0;
+  const open: number[] = [1]; // items still to read at each open level
+  while (open.length > 0) {
+    const level = open.length - 1;
+    if (open[level] === 0) {
+      open.pop();
+      continue;
+    }
+    if (pos >= bytes.length) throw malformed('input ends inside an item');
+    const head = bytes[pos++];
+    if (head === 0xff) {
+      if (open[level] !== INDEFINITE) throw malformed('break outside an indefinite-length item');
+      open.pop();
+      continue;
+    }
+    open[level]--;
+    const major = head >> 5;
+    const info = head & 31;
+    let argument = info;
+    if (info >= 24 && info <= 27) {
+      const size = 1 << (info - 24);
+      if (pos + size > bytes.length) throw malformed('input ends inside an item head');
+      argument = 0;
+      for (let i = 0; i < size; i++) argument = argument * 256 + bytes[pos++];
+    } else if (info >= 28 && (info !== 31 || major < 2 || major === 6)) {
+      throw malformed(`reserved item head 0x${head.toString(16)}`);
+    }
+    const indefinite = info === 31;
+    if (major === 2 || major === 3) {
+      if (indefinite) open.push(INDEFINITE);
+      else if (pos + argument > bytes.length) throw malformed('input ends inside a string');
+      else pos += argument;
+    } else if (major === 4) open.push(indefinite ? INDEFINITE : argument);
+    else if (major === 5) open.push(indefinite ? INDEFINITE : argument * 2);
+    else if (major === 6) open.push(1);
+    if (open.length > maxDepth + 1) throw malformed(`nested deeper than ${maxDepth} levels`);
+  }
+  return pos;
 }
 
 /** Turns cbor-x's Node Buffers into plain Uint8Arrays, so host and device see the same values. */

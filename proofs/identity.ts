@@ -12,6 +12,8 @@ import { sha256 } from './digest.js';
 
 export const ADDRESS_PREFIX = 'cv';
 const CHECKSUM_BYTES = 2;
+/** "cv" + 55 base32 characters for 34 bytes. */
+export const ADDRESS_LENGTH = ADDRESS_PREFIX.length + Math.ceil(((32 + CHECKSUM_BYTES) * 8) / 5);
 
 export function hotspotAddress(publicKey: Uint8Array): string {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) throw new RangeError('a hotspot key is 32 bytes');
@@ -28,8 +30,10 @@ export function parseHotspotId(text: string): Uint8Array {
   const trimmed = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return fromHex(trimmed);
   if (!trimmed.startsWith(ADDRESS_PREFIX)) throw new RangeError('a hotspot id is "cv…" or 64 hex digits');
+  if (trimmed.length !== ADDRESS_LENGTH) {
+    throw new RangeError(`a hotspot address is ${ADDRESS_LENGTH} characters, not ${trimmed.length}`);
+  }
   const raw = base32Decode(trimmed.slice(ADDRESS_PREFIX.length));
-  if (raw.length !== 32 + CHECKSUM_BYTES) throw new RangeError('a hotspot address is 57 characters');
   const key = raw.slice(0, 32);
   if (!equalBytes(raw.subarray(32), sha256(key).subarray(0, CHECKSUM_BYTES))) {
     throw new RangeError('hotspot address checksum does not match (mistyped?)');

@@ -4,8 +4,8 @@
  */
 import { readInt } from './fields.js';
 
-/** Largest integer time covey accepts: Number.MAX_SAFE_INTEGER ms is in the year 287,396. */
-export const MAX_TIME_MS = Number.MAX_SAFE_INTEGER;
+/** Latest time covey accepts: the end of the ECMAScript Date range (ECMA-262 §21.4.1.22), year 275,760. */
+export const MAX_TIME_MS = 8_640_000_000_000_000;
 
 /** SX127x/SX126x tune 137–1020 MHz (SX1276 DS §2.5, SX1262 DS §3.1); frequencies are in Hz. */
 export const FREQUENCY_HZ = { min: 137_000_000, max: 1_020_000_000 } as const;

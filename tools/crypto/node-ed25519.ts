@@ -11,6 +11,9 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { assertBytes, encodingViolation, type Signer, type Verifier } from '../../proofs/index.js';
 
+/** PKCS #8 wrapping of a 32-byte Ed25519 seed (RFC 8410 §7): the seed follows these 16 bytes. */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
 const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
@@ -20,12 +23,10 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
 /** A Signer over a 32-byte seed, backed by OpenSSL. */
 export function createHostSigner(seed: Uint8Array): Signer {
   assertBytes(seed, 32, 'seed');
-  const privateKey = createPrivateKey({
-    key: { kty: 'OKP', crv: 'Ed25519', d: base64url(seed), x: '' },
-    format: 'jwk',
-  });
-  const exported = createPublicKey(privateKey).export({ format: 'jwk' });
-  const publicKey = new Uint8Array(Buffer.from(String(exported.x), 'base64url'));
+  const der = Buffer.concat([PKCS8_ED25519_PREFIX, seed]);
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const exported = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const publicKey = new Uint8Array(exported.subarray(exported.length - 32));
   return {
     publicKey,
     sign: (message: Uint8Array) => new Uint8Array(sign(null, assertBytes(message, undefined, 'message'), privateKey)),
