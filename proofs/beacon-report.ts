@@ -6,6 +6,7 @@
  *        time: uint (ms), signature: bstr .size 64], signed by the key in the frame.
  */
 import { decodeBeacon, BEACON_FRAME_BYTES, type Beacon } from './beacon.js';
+import { DecodeError, DecodeFailure } from './errors.js';
 import { readBytes } from './fields.js';
 import {
   decodeSigned, encodeSigned, fromValue, signWith, toValue, verifySigned, type Signed, type SignedLayout,
@@ -28,7 +29,13 @@ export type BeaconReport = Signed<BeaconReportFields>;
 
 function readFrame(value: unknown): Uint8Array {
   const frame = readBytes(value, 'frame', BEACON_FRAME_BYTES);
-  decodeBeacon(frame); // the frame must itself be a well-formed beacon
+  try {
+    decodeBeacon(frame); // the frame must itself be a well-formed beacon
+  } catch (error) {
+    // Say it is the frame, not the report, whose type or version is unknown.
+    if (error instanceof DecodeError) throw new DecodeError(DecodeFailure.OutOfRange, `frame: ${error.message}`);
+    throw error;
+  }
   return frame;
 }
 

@@ -66,6 +66,7 @@ export function isCoveyFrame(frame: Uint8Array): boolean {
 /** Parses a received frame strictly: header, kind, version and exact length. */
 export function decodeBeacon(frame: Uint8Array): Beacon {
   assertBytes(frame, undefined, 'frame');
+  if (frame.length === 0) throw new DecodeError(DecodeFailure.WrongLength, 'empty frame');
   if (!isCoveyFrame(frame)) throw new DecodeError(DecodeFailure.UnknownType, 'not a covey frame (header)');
   const kind = (frame[0] >> 3) & 0b11;
   const version = frame[0] & 0b111;

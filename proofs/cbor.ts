@@ -23,7 +23,17 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: false });
 export function encodeCbor(value: CborValue): Uint8Array {
   assertEncodable(value);
   // cbor-x may hand back a view of its shared buffer (or a Node Buffer); copy to a plain Uint8Array.
-  return new Uint8Array(encoder.encode(value));
+  return new Uint8Array(encoder.encode(widenIntegers(value)));
+}
+
+/**
+ * cbor-x writes a number beyond 32 bits as a float64 (0xfb); given a BigInt it writes major type 0 or 1
+ * with an 8-byte argument, the only deterministic form of such an integer (RFC 8949 §3.1, §4.2.1).
+ */
+function widenIntegers(value: CborValue): unknown {
+  if (typeof value === 'number') return value > 0xffffffff || value < -0x100000000 ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(widenIntegers);
+  return value;
 }
 
 function assertEncodable(value: CborValue): void {
@@ -119,10 +129,14 @@ function scanItem(bytes: Uint8Array, maxDepth: number): number {
   return pos;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Turns cbor-x's Node Buffers into plain Uint8Arrays, so host and device see the same values. */
 function normalize(value: unknown): CborValue {
   if (value instanceof Uint8Array) return value.constructor === Uint8Array ? value : new Uint8Array(value);
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'number' || typeof value === 'string') return value;
+  // cbor-x reads every 8-byte argument as a BigInt; covey's integers stay within 2^53.
+  if (typeof value === 'bigint' && value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
   throw new TypeError('unsupported CBOR value');
 }

@@ -61,9 +61,15 @@ export function signWith<U>(layout: SignedLayout<U>, message: U, signer: Signer)
   return { ...message, signature: signer.sign(signedBytes(layout.domain, body)) };
 }
 
-/** The message as a CBOR array value, for embedding in a batch. */
+/**
+ * The message as a CBOR array value, for encoding or embedding in a batch. Checked with the decoder's
+ * own field readers first, so nothing is ever encoded that a decoder would refuse.
+ */
 export function toValue<U>(layout: SignedLayout<U>, message: Signed<U>): CborValue[] {
-  return [layout.type, CURRENT_VERSION[layout.type], ...layout.toFields(message), message.signature];
+  const fields = layout.toFields(message);
+  layout.fromFields(fields);
+  readBytes(message.signature, 'signature', SIGNATURE_BYTES);
+  return [layout.type, CURRENT_VERSION[layout.type], ...fields, message.signature];
 }
 
 export function encodeSigned<U>(layout: SignedLayout<U>, message: Signed<U>): Uint8Array {

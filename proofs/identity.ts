@@ -29,7 +29,7 @@ export function shortName(publicKey: Uint8Array): string {
 export function parseHotspotId(text: string): Uint8Array {
   const trimmed = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return fromHex(trimmed);
-  if (!trimmed.startsWith(ADDRESS_PREFIX)) throw new RangeError('a hotspot id is "cv…" or 64 hex digits');
+  if (trimmed.slice(0, ADDRESS_PREFIX.length).toLowerCase() !== ADDRESS_PREFIX) throw new RangeError('a hotspot id is "cv…" or 64 hex digits');
   if (trimmed.length !== ADDRESS_LENGTH) {
     throw new RangeError(`a hotspot address is ${ADDRESS_LENGTH} characters, not ${trimmed.length}`);
   }
