@@ -1,6 +1,9 @@
 /**
  * Figures for the protocol core: message sizes with realistic values, signing and verification rates
- * on the host, and the device signer's cost inside the XS engine.
+ * on the host, and costs inside the XS engine: the signer's import and what one signature retains
+ * (the budgeted figure), the CBOR codec's import, and the whole core's import and first receipt.
+ * Import costs are live slots in xsnap; on a device, modules preloaded into flash do not take them
+ * from the RAM heap (Moddable documentation/xs/preload.md).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -9,7 +12,7 @@ import {
   signWitnessReceipt, type BatchItem,
 } from '../proofs/index.js';
 import { createHostSigner, HostVerifier } from '../tools/crypto/node-ed25519.js';
-import { measureXsSigner } from '../tools/xs/measure.js';
+import { CBOR_ENTRY, measureSignerMemory, measureXsSigner, RECEIPT_ENTRY } from '../tools/xs/measure.js';
 
 /** A 2026 timestamp in ms. */
 const NOW_MS = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -87,12 +90,17 @@ function hostRates() {
 
 export async function runProofsBench(): Promise<Record<string, number | string>> {
   const xs = await measureXsSigner();
+  const codec = await measureSignerMemory(CBOR_ENTRY);
+  const core = await measureSignerMemory(RECEIPT_ENTRY);
   return {
     ...sizes(),
     ...hostRates(),
     ...xs,
     xsSignMs: Number(xs.xsSignMs.toFixed(2)),
     xsVerifyMs: Number(xs.xsVerifyMs.toFixed(2)),
+    xsCborImportSlots: codec.importSlots,
+    xsProofsImportSlots: core.importSlots,
+    xsReceiptRetainedSlots: core.retainedSlots,
     node: process.version,
     measuredAt: new Date().toISOString(),
   };

@@ -14,6 +14,12 @@ import { withXsWorker, type XsWorker } from './xs-runner.js';
 /** The entry that loads the signer and nothing else. */
 export const SIGNER_ENTRY = fileURLToPath(new URL('./entries/signer-entry.ts', import.meta.url));
 
+/** The entry that loads all of proofs/ and signs and encodes one witness receipt. */
+export const RECEIPT_ENTRY = fileURLToPath(new URL('./entries/receipt-entry.ts', import.meta.url));
+
+/** The entry that loads only the CBOR codec and encodes and decodes once. */
+export const CBOR_ENTRY = fileURLToPath(new URL('./entries/cbor-entry.ts', import.meta.url));
+
 /** A fixed seed and message: the figures must not depend on the run. */
 export const PROBE_SEED = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 export const PROBE_MESSAGE = Uint8Array.from({ length: 64 }, (_, i) => 255 - i);
