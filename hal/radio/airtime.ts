@@ -1,0 +1,69 @@
+/**
+ * LoRa time on air, SX1276 DS §4.1.1.7 (= Semtech AN1200.13) and SX1261/2 DS §6.1.4, which includes
+ * the SF5/SF6 variant of the SX126x.
+ *
+ *   Tsym      = 2^SF / BW
+ *   Tpreamble = (Npreamble + 4.25) · Tsym            (6.25 at SF5/SF6 on the SX126x)
+ *   Npayload  = 8 + max(ceil((8·PL − 4·SF + 28 + 16·CRC − 20·IH) / (4·(SF − 2·DE))) · (CR + 4), 0)
+ *               (at SF5/SF6 the SX126x drops the +8 inside, i.e. 28 becomes 20)
+ *   ToA       = Tpreamble + Npayload · Tsym
+ *
+ * LDRO 'auto' follows RadioLib and the SX1276 datasheet's "mandated when the symbol duration exceeds
+ * 16 ms": on when Tsym ≥ 16 ms (SF11 and SF12 at 125 kHz, SF12 at 250 kHz, ...).
+ */
+
+export interface AirtimeParameters {
+  readonly spreadingFactor: number;
+  readonly bandwidthHz: number;
+  /** Coding rate denominator, 5–8 for 4/5–4/8. */
+  readonly codingRate: number;
+  readonly payloadBytes: number;
+  readonly preambleLength?: number;
+  readonly implicitHeader?: boolean;
+  readonly crc?: boolean;
+  readonly ldro?: 'auto' | 'on' | 'off';
+}
+
+export interface Airtime {
+  readonly timeOnAirMs: number;
+  readonly symbolMs: number;
+  readonly preambleMs: number;
+  readonly payloadSymbols: number;
+  readonly ldro: boolean;
+}
+
+/** Symbol length above which LDRO 'auto' turns on, ms. */
+export const LDRO_THRESHOLD_MS = 16;
+
+export function symbolMs(spreadingFactor: number, bandwidthHz: number): number {
+  return (2 ** spreadingFactor / bandwidthHz) * 1000;
+}
+
+export function ldroEnabled(spreadingFactor: number, bandwidthHz: number, ldro: 'auto' | 'on' | 'off' = 'auto'): boolean {
+  if (ldro === 'on') return true;
+  if (ldro === 'off') return false;
+  return symbolMs(spreadingFactor, bandwidthHz) >= LDRO_THRESHOLD_MS;
+}
+
+export function airtime(p: AirtimeParameters): Airtime {
+  const { spreadingFactor: sf, bandwidthHz, codingRate: cr, payloadBytes: pl } = p;
+  if (!Number.isInteger(sf) || sf < 5 || sf > 12) throw new RangeError(`spreading factor ${sf} is not 5–12`);
+  if (!(bandwidthHz > 0)) throw new RangeError(`bandwidth ${bandwidthHz} Hz is not positive`);
+  if (!Number.isInteger(cr) || cr < 5 || cr > 8) throw new RangeError(`coding rate 4/${cr} is not 4/5–4/8`);
+  if (!Number.isInteger(pl) || pl < 0 || pl > 255) throw new RangeError(`payload of ${pl} bytes is not 0–255`);
+  const preambleLength = p.preambleLength ?? 8;
+  const implicit = p.implicitHeader ?? false;
+  const crc = p.crc ?? true;
+  const de = ldroEnabled(sf, bandwidthHz, p.ldro) ? 1 : 0;
+  const tSym = symbolMs(sf, bandwidthHz);
+  const lowSf = sf < 7;
+  const preambleMs = (preambleLength + (lowSf ? 6.25 : 4.25)) * tSym;
+  const numerator = 8 * pl - 4 * sf + (lowSf ? 20 : 28) + 16 * (crc ? 1 : 0) - 20 * (implicit ? 1 : 0);
+  const payloadSymbols = 8 + Math.max(Math.ceil(numerator / (4 * (sf - 2 * de))) * cr, 0);
+  return { timeOnAirMs: preambleMs + payloadSymbols * tSym, symbolMs: tSym, preambleMs, payloadSymbols, ldro: de === 1 };
+}
+
+/** Time on air in ms. */
+export function timeOnAirMs(p: AirtimeParameters): number {
+  return airtime(p).timeOnAirMs;
+}

@@ -1,0 +1,121 @@
+/**
+ * The simulator's one clock: integer milliseconds, and timers fired in a total order (time, then the
+ * order they were set), so the same program gives the same run every time. Implements the Clock port.
+ * Free of Node APIs, so the XS tier can run it beside the drivers.
+ */
+import type { Clock, TimerHandle } from '../../src/ports.js';
+
+interface Pending {
+  readonly at: number;
+  readonly seq: number;
+  readonly callback: () => void;
+  cancelled: boolean;
+}
+
+/** Thrown by run methods when events keep coming without time reaching the goal. */
+export class RunawayError extends Error {
+  override get name(): string {
+    return 'RunawayError';
+  }
+}
+
+export class VirtualClock implements Clock {
+  private time: number;
+  private seq = 0;
+  /** A binary min-heap on (at, seq). */
+  private readonly heap: Pending[] = [];
+
+  constructor(startMs = 0) {
+    if (!Number.isInteger(startMs)) throw new RangeError('the clock starts at an integer ms');
+    this.time = startMs;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimer(callback: () => void, delayMs: number): TimerHandle {
+    if (typeof callback !== 'function') throw new TypeError('callback must be a function');
+    // Integer ms: a fractional delay (an airtime, say) is rounded up so nothing fires early.
+    const delay = Math.max(0, Math.ceil(Number.isFinite(delayMs) ? delayMs : 0));
+    const entry: Pending = { at: this.time + delay, seq: this.seq++, callback, cancelled: false };
+    this.push(entry);
+    return entry;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    if (handle !== null && typeof handle === 'object' && 'cancelled' in handle) (handle as Pending).cancelled = true;
+  }
+
+  /** Pending (not cancelled) timers. */
+  get pending(): number {
+    return this.heap.filter((e) => !e.cancelled).length;
+  }
+
+  /** Fires every timer due up to `targetMs`, in order, then sets the time to `targetMs`. */
+  runUntil(targetMs: number, maxEvents = 1_000_000): void {
+    let fired = 0;
+    while (this.heap.length > 0 && this.heap[0].at <= targetMs) {
+      const next = this.pop();
+      if (next.cancelled) continue;
+      this.time = next.at;
+      next.callback();
+      if (++fired > maxEvents) throw new RunawayError(`more than ${maxEvents} events before ${targetMs} ms`);
+    }
+    this.time = Math.max(this.time, targetMs);
+  }
+
+  /** Advances by `ms`, firing what falls due. */
+  advance(ms: number, maxEvents?: number): void {
+    this.runUntil(this.time + ms, maxEvents);
+  }
+
+  /** Fires timers until none is left; throws RunawayError if that takes more than `maxEvents`. */
+  runUntilIdle(maxEvents = 1_000_000): void {
+    let fired = 0;
+    while (this.heap.length > 0) {
+      const next = this.pop();
+      if (next.cancelled) continue;
+      this.time = next.at;
+      next.callback();
+      if (++fired > maxEvents) throw new RunawayError(`still busy after ${maxEvents} events`);
+    }
+  }
+
+  private push(entry: Pending): void {
+    const heap = this.heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i], heap[parent])) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+
+  private pop(): Pending {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop() as Pending;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && before(heap[l], heap[m])) m = l;
+        if (r < heap.length && before(heap[r], heap[m])) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: Pending, b: Pending): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
