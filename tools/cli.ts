@@ -7,9 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { addAirtimeCommand } from './commands/airtime.js';
+import { addBoardsCommand } from './commands/boards.js';
 import { addInspectCommand } from './commands/inspect.js';
 import { processIo, reasonOf, type CliIo } from './commands/io.js';
 import { addKeygenCommand } from './commands/keygen.js';
+import { addRegionsCommand } from './commands/regions.js';
 import { isMainModule } from './entry.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -31,7 +34,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       exitCode = code;
     },
   };
-  for (const command of [addKeygenCommand(program, context), addInspectCommand(program, context)]) {
+  for (const command of [
+    addKeygenCommand(program, context),
+    addInspectCommand(program, context),
+    addBoardsCommand(program, context),
+    addAirtimeCommand(program, context),
+    addRegionsCommand(program, context),
+  ]) {
     command.configureOutput({ outputError: oneLineError(`covey ${command.name()}`, io) });
   }
 
