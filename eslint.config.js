@@ -59,7 +59,8 @@ export default defineConfig([
     },
   },
   {
-    files: ['src/**', 'proofs/**', 'hal/**'],
+    // Device code, and the parts of the simulator that run beside it in the XS tier.
+    files: ['src/**', 'proofs/**', 'hal/**', 'host-sim/chips/**', 'host-sim/air/**', 'host-sim/kernel/**'],
     ignores: ['hal/moddable/**'],
     rules: {
       'no-restricted-imports': restrictImports([...NODE_ONLY, ...NODE_AND_MODDABLE]),

@@ -6,9 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProofsBench } from './proofs.js';
+import { runRadioBench } from './radio.js';
 
 const SUITES: Record<string, () => Promise<Record<string, number | string>>> = {
   proofs: runProofsBench,
+  radio: runRadioBench,
 };
 
 async function main(names: string[]): Promise<number> {
@@ -25,7 +27,7 @@ async function main(names: string[]): Promise<number> {
     const figures = await SUITES[name]();
     const file = join(outDir, `${name}.json`);
     writeFileSync(file, JSON.stringify(figures, null, 2) + '\n');
-    for (const [key, value] of Object.entries(figures)) process.stdout.write(`  ${key.padEnd(24)} ${value}\n`);
+    for (const [key, value] of Object.entries(figures)) process.stdout.write(`  ${key.padEnd(28)} ${value}\n`);
     process.stdout.write(`bench ${name}: wrote ${file}\n`);
   }
   return 0;

@@ -104,7 +104,8 @@ export class TestAir implements Air {
   /** Applies the capture rule between the new signal and those already on air, per receiver. */
   private collide(entry: OnAir): void {
     for (const other of this.onAir) {
-      if (other.endMs <= entry.startMs || other.signal.frequencyHz !== entry.signal.frequencyHz) continue;
+      if (other.endMs <= entry.startMs) continue;
+      if (Math.abs(other.signal.frequencyHz - entry.signal.frequencyHz) > entry.signal.bandwidthHz / 4) continue;
       if (other.signal.spreadingFactor !== entry.signal.spreadingFactor) continue;
       for (const [member, mine] of entry.receivers) {
         const theirs = other.receivers.get(member);
@@ -158,10 +159,15 @@ function pairKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
 
+/**
+ * A LoRa receiver demodulates a signal whose carrier is within about ±25 % of the bandwidth of its own
+ * (SX1276 DS §4.1.5), so chips whose synthesizers round the same channel differently (61 Hz steps on
+ * the SX1276, under 1 Hz on the SX1262) still hear each other.
+ */
 function matches(tuning: AirTuning | null, signal: AirSignal): boolean {
   return (
     tuning !== null &&
-    tuning.frequencyHz === signal.frequencyHz &&
+    Math.abs(tuning.frequencyHz - signal.frequencyHz) <= signal.bandwidthHz / 4 &&
     tuning.spreadingFactor === signal.spreadingFactor &&
     tuning.bandwidthHz === signal.bandwidthHz &&
     tuning.syncWord === signal.syncWord

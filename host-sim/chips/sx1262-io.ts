@@ -1,0 +1,146 @@
+/**
+ * ECMA-419-shaped SPI and Digital classes for an emulated chip (moddable.md §2), so that a driver
+ * constructs them exactly as it constructs `device.io.SPI` and `device.io.Digital` on the ESP32:
+ * `new SPI({clock, in, out, hz, mode, port})` with `transfer`/`write`/`read`/`flush`/`close`, and
+ * `new Digital({pin, mode, edge, onReadable})` with `read`/`write`/`close`. Interrupts run `onReadable`
+ * from a zero-delay timer, later, as the ESP32's ISR-posted messages do.
+ */
+
+export type ByteBuffer = ArrayBuffer | ArrayBufferView;
+
+export interface EmulatedSpiOptions {
+  readonly clock: number;
+  readonly in: number;
+  readonly out: number;
+  readonly hz: number;
+  readonly mode?: number;
+  readonly port?: number | string;
+  readonly select?: number;
+}
+
+export interface EmulatedDigitalOptions {
+  readonly pin: number | string;
+  readonly mode: number;
+  readonly edge?: number;
+  readonly onReadable?: (this: EmulatedDigital) => void;
+}
+
+export interface EmulatedSpi {
+  transfer(buffer: ByteBuffer): void;
+  write(buffer: ByteBuffer): void;
+  read(countOrBuffer: number | ByteBuffer): ArrayBuffer | undefined;
+  flush(deselect?: boolean): void;
+  close(): void;
+}
+
+export interface EmulatedDigital {
+  read(): 0 | 1;
+  write(value: number): void;
+  close(): void;
+}
+
+/** The chip side the IO objects talk to. */
+export interface PinSide {
+  /** Checks the SPI's pins and settings against the chip's wiring; counts it open. */
+  openSpi(options: EmulatedSpiOptions): void;
+  closeSpi(): void;
+  /** Clocks bytes in place: MOSI in, MISO out. */
+  exchange(bytes: Uint8Array): void;
+  /** Which line a pin is, now in use; throws for a pin the chip does not have, a wrong mode, a pin in use. */
+  claim(options: EmulatedDigitalOptions): Line;
+  release(line: Line): void;
+  readLine(line: Line): 0 | 1;
+  writeLine(line: Line, value: 0 | 1): void;
+  /** Registers the handler for DIO1 rising edges, or removes it. */
+  watch(line: Line, handler: (() => void) | null): void;
+}
+
+export type Line = 'nss' | 'reset' | 'busy' | 'dio1';
+
+function bytesOf(buffer: ByteBuffer): Uint8Array {
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
+  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  throw new TypeError('SPI buffer must be an ArrayBuffer or a view of one');
+}
+
+export function spiClass(side: PinSide): new (options: EmulatedSpiOptions) => EmulatedSpi {
+  return class Spi implements EmulatedSpi {
+    private closed = false;
+
+    constructor(options: EmulatedSpiOptions) {
+      side.openSpi(options);
+    }
+
+    transfer(buffer: ByteBuffer): void {
+      this.assertOpen();
+      side.exchange(bytesOf(buffer));
+    }
+
+    write(buffer: ByteBuffer): void {
+      this.assertOpen();
+      side.exchange(bytesOf(buffer).slice());
+    }
+
+    read(countOrBuffer: number | ByteBuffer): ArrayBuffer | undefined {
+      this.assertOpen();
+      if (typeof countOrBuffer === 'number') {
+        const bytes = new Uint8Array(countOrBuffer);
+        side.exchange(bytes);
+        return bytes.buffer;
+      }
+      const bytes = bytesOf(countOrBuffer);
+      bytes.fill(0);
+      side.exchange(bytes);
+      return undefined;
+    }
+
+    flush(): void {
+      this.assertOpen();
+    }
+
+    close(): void {
+      if (this.closed) return;
+      this.closed = true;
+      side.closeSpi();
+    }
+
+    private assertOpen(): void {
+      if (this.closed) throw new Error('SPI is closed');
+    }
+  };
+}
+
+export function digitalClass(side: PinSide): new (options: EmulatedDigitalOptions) => EmulatedDigital {
+  return class Digital implements EmulatedDigital {
+    private readonly line: Line;
+    private closed = false;
+
+    constructor(options: EmulatedDigitalOptions) {
+      if (options.onReadable !== undefined && !options.edge) throw new TypeError('edge is required with onReadable');
+      this.line = side.claim(options);
+      const onReadable = options.onReadable;
+      if (onReadable) side.watch(this.line, () => this.closed || onReadable.call(this));
+    }
+
+    read(): 0 | 1 {
+      this.assertOpen();
+      return side.readLine(this.line);
+    }
+
+    write(value: number): void {
+      this.assertOpen();
+      side.writeLine(this.line, value ? 1 : 0);
+    }
+
+    close(): void {
+      if (this.closed) return;
+      this.closed = true;
+      side.watch(this.line, null);
+      side.release(this.line);
+    }
+
+    private assertOpen(): void {
+      if (this.closed) throw new Error(`Digital (${this.line}) is closed`);
+    }
+  };
+}
