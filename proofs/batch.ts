@@ -66,6 +66,39 @@ export function encodeUploadBatch(batch: UploadBatch): Uint8Array {
   ]);
 }
 
+/**
+ * An UploadBatch built from items that are already encoded (as a device keeps them in its queue), without
+ * decoding them again: the CBOR head of `[5, 1, uploader, items]` followed by the items' bytes. Each
+ * item must be the canonical encoding of a WitnessReceipt or BeaconReport array.
+ */
+export function encodeUploadBatchFromItems(uploader: Uint8Array, items: readonly Uint8Array[]): Uint8Array {
+  if (items.length < 1 || items.length > MAX_BATCH_ITEMS) {
+    throw new RangeError(`a batch holds 1..${MAX_BATCH_ITEMS} items, not ${items.length}`);
+  }
+  const head = encodeCbor([MessageType.UploadBatch, CURRENT_VERSION[MessageType.UploadBatch], uploader]);
+  // head is 0x83 (array of 3) …; the batch is an array of 4 whose last item is an array of items.
+  const itemsHead = arrayHead(items.length);
+  let total = head.length + itemsHead.length;
+  for (const item of items) total += item.length;
+  const out = new Uint8Array(total);
+  out.set(head, 0);
+  out[0] = 0x84;
+  out.set(itemsHead, head.length);
+  let offset = head.length + itemsHead.length;
+  for (const item of items) {
+    out.set(item, offset);
+    offset += item.length;
+  }
+  return out;
+}
+
+/** The head of a definite-length array (RFC 8949 §3.1, major type 4) of up to 65,535 items. */
+function arrayHead(length: number): Uint8Array {
+  if (length < 24) return Uint8Array.of(0x80 | length);
+  if (length < 256) return Uint8Array.of(0x98, length);
+  return Uint8Array.of(0x99, length >> 8, length & 0xff);
+}
+
 function decodeItem(value: unknown): BatchItem {
   const type = Array.isArray(value) ? value[0] : undefined;
   if (type === MessageType.WitnessReceipt) return { kind: 'witness', receipt: witnessReceiptFromValue(value) };

@@ -1,8 +1,11 @@
 /**
  * The ports: the small interfaces through which device logic reaches the world. `src/` depends on
  * these and nothing else; the device entry point (hal/moddable/) and the host simulator each supply
- * implementations. This file holds the ports the radio layer needs; the runtime adds the rest.
+ * implementations, and one process can hold many sets (the simulator runs thousands of hotspots).
  */
+import type { Signer, Verifier } from '../proofs/signing.js';
+
+export type { Signer, Verifier };
 
 /** An opaque handle for a pending timer. */
 export type TimerHandle = unknown;
@@ -15,6 +18,11 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Milliseconds since an arbitrary start; never goes backwards. */
   now(): number;
+  /**
+   * Wall time, ms since 1970-01-01T00:00:00Z, or undefined while it is not known (before the first
+   * SNTP answer on a device). May jump when it is set; never use it to measure intervals.
+   */
+  wallMs(): number | undefined;
   /** Calls `callback` once, `delayMs` (≥ 0) from now. */
   setTimer(callback: () => void, delayMs: number): TimerHandle;
   /** Cancels a timer; harmless if it already fired or was cleared. */
@@ -91,4 +99,87 @@ export interface Radio {
   sleep(): void;
   /** Stops everything. Idempotent; no callback fires afterwards. */
   close(): void;
+}
+
+/**
+ * A raw flash region with NOR semantics: erased bytes read 0xFF, programming can only clear bits (the
+ * stored byte becomes old AND new), and only erasing a whole sector sets its bits back to 1. A power cut
+ * during `program` or `erase` can leave any mix of old and new bits in the bytes being changed.
+ * On the device: Moddable's `flash` module on a data partition.
+ */
+export interface Flash {
+  /** Total bytes; a whole number of sectors. */
+  readonly size: number;
+  /** Erase unit, bytes (4,096 on ESP32 SPI flash). */
+  readonly sectorSize: number;
+  read(offset: number, length: number): Uint8Array;
+  /** ANDs `bytes` into the flash at `offset`. */
+  program(offset: number, bytes: Uint8Array): void;
+  /** Sets every byte of sector `sector` (0-based) to 0xFF. */
+  erase(sector: number): void;
+}
+
+/**
+ * Small persistent values: settings and the device key. Like Moddable's Preference (one domain): keys of
+ * at most 15 characters, values of at most 4,000 bytes, NVS partition of 24 KB shared with Wi-Fi.
+ */
+export interface KeyValue {
+  get(key: string): Uint8Array | string | undefined;
+  set(key: string, value: Uint8Array | string): void;
+  delete(key: string): void;
+}
+
+export const KEY_VALUE_LIMITS = { keyLength: 15, valueBytes: 4000 } as const;
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  /** Absolute URL, e.g. "http://oracle.example:8080/v1/entropy". */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array;
+  /** Give up after this long, ms. */
+  readonly timeoutMs: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+/** HTTP client. Rejects (never resolves with a fake status) when there is no network or it times out. */
+export interface Http {
+  request(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** A position fix from a GNSS receiver. */
+export interface GpsFix {
+  readonly latE7: number;
+  readonly lonE7: number;
+  /** Metres above mean sea level. */
+  readonly altitudeM: number;
+  readonly hdop: number;
+  readonly satellites: number;
+  /** When the fix was taken, ms since the Unix epoch (from the GNSS time). */
+  readonly timeMs: number;
+}
+
+/** Optional GNSS receiver (mapper role). */
+export interface Gps {
+  /** The latest valid fix, or undefined when there is none. */
+  fix(): GpsFix | undefined;
+}
+
+/** Randomness: the hardware RNG on the device, a seeded stream in the simulator. */
+export interface Rng {
+  /** `length` random bytes. */
+  bytes(length: number): Uint8Array;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** One line per event; `fields` are printed as key=value. Never given secrets. */
+export interface Log {
+  write(level: LogLevel, message: string, fields?: Readonly<Record<string, string | number | boolean>>): void;
 }

@@ -25,13 +25,32 @@ export class VirtualClock implements Clock {
   /** A binary min-heap on (at, seq). */
   private readonly heap: Pending[] = [];
 
-  constructor(startMs = 0) {
+  /** Wall time minus monotonic time, once the wall time is known. */
+  private wallOffset: number | undefined;
+
+  /**
+   * @param startMs the monotonic count at the start
+   * @param wallAtStartMs wall time at the start (ms since the Unix epoch), or undefined for a clock
+   *   that does not know the date yet (a device before SNTP)
+   */
+  constructor(startMs = 0, wallAtStartMs?: number) {
     if (!Number.isInteger(startMs)) throw new RangeError('the clock starts at an integer ms');
     this.time = startMs;
+    if (wallAtStartMs !== undefined) this.setWall(wallAtStartMs);
   }
 
   now(): number {
     return this.time;
+  }
+
+  wallMs(): number | undefined {
+    return this.wallOffset === undefined ? undefined : this.time + this.wallOffset;
+  }
+
+  /** Sets the wall time as of now (what an SNTP answer does on a device). */
+  setWall(wallMs: number): void {
+    if (!Number.isInteger(wallMs)) throw new RangeError('wall time is an integer ms');
+    this.wallOffset = wallMs - this.time;
   }
 
   setTimer(callback: () => void, delayMs: number): TimerHandle {

@@ -83,6 +83,7 @@ describe('listenBeforeTalk', () => {
     const radio = new FakeRadio(clock, () => -120);
     const lateClock = {
       now: () => clock.now(),
+      wallMs: () => clock.wallMs(),
       setTimer: (callback: () => void, delayMs: number) => clock.setTimer(callback, delayMs + 3),
       clearTimer: (handle: unknown) => clock.clearTimer(handle),
     };
