@@ -59,8 +59,8 @@ export default defineConfig([
     },
   },
   {
-    // Device code, and the parts of the simulator that run beside it in the XS tier.
-    files: ['src/**', 'proofs/**', 'hal/**', 'host-sim/chips/**', 'host-sim/air/**', 'host-sim/kernel/**'],
+    // Device code, and the parts of the simulator and the XS tier's scenarios that run beside it in XS.
+    files: ['src/**', 'proofs/**', 'hal/**', 'host-sim/chips/**', 'host-sim/air/**', 'host-sim/kernel/**', 'host-sim/ports/**', 'tools/xs/scenarios/**'],
     ignores: ['hal/moddable/**'],
     rules: {
       'no-restricted-imports': restrictImports([...NODE_ONLY, ...NODE_AND_MODDABLE]),

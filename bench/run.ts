@@ -7,10 +7,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProofsBench } from './proofs.js';
 import { runRadioBench } from './radio.js';
+import { runReceiptQueueBench } from './receipt-queue.js';
+import { runXsBench } from './xs.js';
 
-const SUITES: Record<string, () => Promise<Record<string, number | string>>> = {
+/** A figure, or null where a suite could not measure it (the suite says why). */
+type Figures = Record<string, number | string | null>;
+
+const SUITES: Record<string, () => Promise<Figures>> = {
   proofs: runProofsBench,
   radio: runRadioBench,
+  queue: runReceiptQueueBench,
+  xs: runXsBench,
 };
 
 async function main(names: string[]): Promise<number> {

@@ -1,0 +1,193 @@
+/**
+ * The witness: the radio's receive handler on the PoC channel. Every frame is counted under exactly one
+ * outcome, so the counters always add up to the frames heard:
+ *
+ *   crcErrors   the radio's payload CRC failed
+ *   nonCovey    not a covey frame (header bits 7–5 are not LoRaWAN "proprietary", docs/protocol.md §4.2)
+ *   unsupported a covey frame of another kind or version (a mapper uplink, a newer beacon)
+ *   malformed   a beacon header with the wrong length, or one decodeBeacon refuses
+ *   own         this hotspot's own beacon (heard back through a repeater or a replay)
+ *   duplicates  a beacon already witnessed (the same frame bytes, among the last `cacheSize`)
+ *   noTime      the wall time is unknown: a receipt without a time is worthless to the oracle
+ *   forged      the beaconer's signature does not verify (when verifyBeacons is on)
+ *   failed      signing or storing the receipt failed (the error is logged)
+ *   receipts    a signed WitnessReceipt was queued for upload
+ *
+ * No exception leaves `onPacket`: the radio driver calls it from its interrupt path. Cheap checks come
+ * first (header, length, own key, duplicate) so that noise costs no allocation and the expensive
+ * signature check runs only on frames that could become receipts.
+ */
+import { BEACON_FRAME_BYTES, BEACON_HEADER, decodeBeacon, isCoveyFrame, verifyBeacon } from '../proofs/beacon.js';
+import { encodeBatchItem } from '../proofs/batch.js';
+import { beaconDigest, BEACON_DIGEST_BYTES } from '../proofs/digest.js';
+import { RSSI_DDBM, SNR_DDB } from '../proofs/units.js';
+import { signWitnessReceipt } from '../proofs/witness-receipt.js';
+import type { RecordQueue, UploadTrigger } from './components.js';
+import type { Clock, Log, RadioPacket, Signer, Verifier } from './ports.js';
+
+/** The channel the witness listens on, as receipts name it. */
+export interface WitnessChannel {
+  readonly frequencyHz: number;
+  /** Data rate code (proofs/units.ts). */
+  readonly dataRate: number;
+}
+
+export interface WitnessOptions {
+  readonly clock: Pick<Clock, 'wallMs'>;
+  readonly signer: Signer;
+  readonly verifier: Verifier;
+  /** Check the beaconer's signature before witnessing (settings.verifyBeacons). */
+  readonly verifyBeacons: boolean;
+  readonly queue: RecordQueue;
+  readonly uploads: UploadTrigger;
+  readonly log: Log;
+  readonly channel: WitnessChannel;
+  /** Recent beacon digests remembered to drop duplicates. Default 16 (256 bytes). */
+  readonly cacheSize?: number;
+}
+
+export interface WitnessStats {
+  /** Every frame the radio delivered; the sum of the counters below. */
+  heard: number;
+  crcErrors: number;
+  nonCovey: number;
+  unsupported: number;
+  malformed: number;
+  own: number;
+  duplicates: number;
+  noTime: number;
+  forged: number;
+  failed: number;
+  receipts: number;
+}
+type Outcome = Exclude<keyof WitnessStats, 'heard'>;
+
+/** Fixed-point 0.1 units (docs/protocol.md §2), clamped to the field's range; a non-number is an error. */
+function tenths(value: number, range: { readonly min: number; readonly max: number }, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`${what} ${String(value)} is not a number`);
+  return Math.min(range.max, Math.max(range.min, Math.round(value * 10)));
+}
+
+export class Witness {
+  readonly stats: WitnessStats;
+  /** The handler to give to `radio.receive`. */
+  readonly onPacket: (packet: RadioPacket) => void;
+  private readonly options: WitnessOptions;
+  private readonly ownKey: Uint8Array;
+  /** A ring of the last `cacheSize` digests witnessed, 16 bytes each. */
+  private readonly recent: Uint8Array;
+  private readonly cacheSize: number;
+  private recentNext: number;
+  private recentCount: number;
+  private stopped: boolean;
+
+  constructor(options: WitnessOptions) {
+    const cacheSize = options.cacheSize ?? 16;
+    if (!Number.isInteger(cacheSize) || cacheSize < 1 || cacheSize > 1024) throw new RangeError(`cache of ${cacheSize} digests`);
+    this.options = options;
+    this.ownKey = options.signer.publicKey;
+    this.cacheSize = cacheSize;
+    this.recent = new Uint8Array(cacheSize * BEACON_DIGEST_BYTES);
+    this.recentNext = 0;
+    this.recentCount = 0;
+    this.stopped = false;
+    this.stats = {
+      heard: 0, crcErrors: 0, nonCovey: 0, unsupported: 0, malformed: 0, own: 0, duplicates: 0, noTime: 0, forged: 0, failed: 0, receipts: 0,
+    };
+    this.onPacket = (packet) => this.handle(packet);
+  }
+
+  /** Ignores frames from now on (they are no longer counted). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  start(): void {
+    this.stopped = false;
+  }
+
+  private handle(packet: RadioPacket): void {
+    if (this.stopped) return;
+    // Read first: the closest this code gets to RxDone (the driver calls in straight from its interrupt).
+    const wallMs = this.options.clock.wallMs();
+    this.stats.heard++;
+    let outcome: Outcome;
+    try {
+      outcome = this.witness(packet, wallMs);
+    } catch (error) {
+      outcome = 'failed';
+      try {
+        this.options.log.write('error', 'receipt not made', { error: error instanceof Error ? error.message : String(error) });
+      } catch {
+        // A log that throws must not take the receive path down with it.
+      }
+    }
+    this.stats[outcome]++;
+  }
+
+  /** Classifies one frame and, for a good beacon, queues its receipt. */
+  private witness(packet: RadioPacket, wallMs: number | undefined): Outcome {
+    const frame = packet.payload;
+    if (!packet.crcOk) return 'crcErrors';
+    if (!(frame instanceof Uint8Array) || !isCoveyFrame(frame)) return 'nonCovey';
+    if (frame[0] !== BEACON_HEADER) return 'unsupported';
+    if (frame.length !== BEACON_FRAME_BYTES) return 'malformed';
+    if (this.isOwn(frame)) return 'own';
+    const digest = beaconDigest(frame);
+    if (this.seen(digest)) return 'duplicates';
+    if (wallMs === undefined) return 'noTime';
+    let beacon;
+    try {
+      beacon = decodeBeacon(frame);
+    } catch {
+      return 'malformed';
+    }
+    if (this.options.verifyBeacons && !verifyBeacon(beacon, this.options.verifier)) return 'forged';
+    this.remember(digest);
+    this.queueReceipt(packet, digest, wallMs);
+    return 'receipts';
+  }
+
+  /** The beaconer field (bytes 1–32) is this hotspot's key. */
+  private isOwn(frame: Uint8Array): boolean {
+    const key = this.ownKey;
+    for (let i = 0; i < 32; i++) if (frame[1 + i] !== key[i]) return false;
+    return true;
+  }
+
+  private seen(digest: Uint8Array): boolean {
+    const recent = this.recent;
+    for (let slot = 0; slot < this.recentCount; slot++) {
+      const base = slot * BEACON_DIGEST_BYTES;
+      let i = 0;
+      while (i < BEACON_DIGEST_BYTES && recent[base + i] === digest[i]) i++;
+      if (i === BEACON_DIGEST_BYTES) return true;
+    }
+    return false;
+  }
+
+  private remember(digest: Uint8Array): void {
+    this.recent.set(digest, this.recentNext * BEACON_DIGEST_BYTES);
+    this.recentNext = (this.recentNext + 1) % this.cacheSize;
+    if (this.recentCount < this.cacheSize) this.recentCount++;
+  }
+
+  private queueReceipt(packet: RadioPacket, digest: Uint8Array, timeMs: number): void {
+    const { channel, signer, queue, uploads, log } = this.options;
+    const frequencyError = typeof packet.frequencyErrorHz === 'number' && Number.isFinite(packet.frequencyErrorHz) ? packet.frequencyErrorHz : 0;
+    const receipt = signWitnessReceipt(
+      {
+        beaconDigest: digest,
+        rssiDdbm: tenths(packet.rssiDbm, RSSI_DDBM, 'RSSI'),
+        snrDdb: tenths(packet.snrDb, SNR_DDB, 'SNR'),
+        frequencyHz: channel.frequencyHz + Math.round(frequencyError),
+        dataRate: channel.dataRate,
+        timeMs,
+      },
+      signer,
+    );
+    queue.append(encodeBatchItem({ kind: 'witness', receipt }));
+    uploads.notify();
+    log.write('info', 'beacon witnessed', { rssi: packet.rssiDbm, snr: packet.snrDb });
+  }
+}
