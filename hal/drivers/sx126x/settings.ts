@@ -2,6 +2,7 @@
  * LoRa settings for the SX126x: the defaults covey starts from and the range checks every change goes
  * through before a single byte reaches the chip (STYLE rule 6).
  */
+import { DEFAULT_LORA_SETTINGS } from '../lora-defaults.js';
 import type { LoRaSettings } from '../../../src/ports.js';
 import { BANDWIDTH_CODE, TX_POWER_MAX_DBM, TX_POWER_MIN_DBM } from './commands.js';
 
@@ -14,22 +15,8 @@ export const FREQUENCY_RANGE_HZ: Readonly<Record<Sx126xVariant, readonly [number
   SX1268: [410e6, 810e6],
 };
 
-/**
- * covey's defaults, shared with the SX127x driver: EU868's first default channel, SF7/125 kHz/4/5,
- * 14 dBm, preamble 8, private sync word 0x12, CRC on, explicit header, LDRO chosen by symbol time.
- */
-export const DEFAULT_SETTINGS: LoRaSettings = Object.freeze({
-  frequencyHz: 868_100_000,
-  spreadingFactor: 7,
-  bandwidthHz: 125_000,
-  codingRate: 5,
-  txPowerDbm: 14,
-  preambleLength: 8,
-  syncWord: 0x12,
-  crc: true,
-  implicitHeader: false,
-  ldro: 'auto',
-});
+/** covey's defaults, shared with the SX127x driver (../lora-defaults.ts). */
+export const DEFAULT_SETTINGS: LoRaSettings = DEFAULT_LORA_SETTINGS;
 
 const KEYS = new Set<string>([...Object.keys(DEFAULT_SETTINGS), 'implicitLength']);
 

@@ -4,29 +4,22 @@
  */
 import type { Clock, LoRaSettings } from '../../../src/ports.js';
 import { RegisterBus } from './bus.js';
-import { DIGITAL, type DigitalClass, type DigitalPin, type SpiClass } from './io.js';
+import type { PinOption, SpiOption } from '../ecma419.js';
+import { DIGITAL, type DigitalPin } from './io.js';
 import { ResetLine } from './recovery.js';
 
 export interface Sx127xOptions extends Partial<LoRaSettings> {
-  /** The SPI bus; the driver constructs `io` without `select` and drives chip select itself. */
-  readonly spi: {
-    readonly io: SpiClass;
-    readonly clock: number;
-    readonly in: number;
-    readonly out: number;
-    /** Default 8 MHz (the SX1276 takes up to 10 MHz, DS Table 11). */
-    readonly hz?: number;
-    /** Default 0: CPOL = 0, CPHA = 0 (DS §4.3). */
-    readonly mode?: number;
-    /** Required on ESP32 (moddable.md §2). */
-    readonly port?: number;
-  };
+  /**
+   * The SPI bus; the driver constructs `io` without `select` and drives chip select itself. `hz`
+   * defaults to 8 MHz (the SX1276 takes up to 10 MHz, DS Table 11); `port` is required on the ESP32.
+   */
+  readonly spi: SpiOption;
   /** NSS, driven low around each transfer. */
-  readonly select: { readonly io: DigitalClass; readonly pin: number };
+  readonly select: PinOption;
   /** NRESET. */
-  readonly reset: { readonly io: DigitalClass; readonly pin: number };
+  readonly reset: PinOption;
   /** DIO0 (RxDone / TxDone / CadDone), rising edge. */
-  readonly interrupt: { readonly io: DigitalClass; readonly pin: number };
+  readonly interrupt: PinOption;
   /** Timers for the watchdogs and the reset waits. */
   readonly clock: Clock;
   /** Faults found outside a caller's operation (while receiving, say), after which the driver recovers. */

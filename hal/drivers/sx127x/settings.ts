@@ -2,27 +2,12 @@
  * The SX127x driver's default LoRa settings and their validation. A setting the chip cannot do is a
  * RangeError (a wrong type a TypeError) naming the setting, thrown before any register is touched.
  */
+import { DEFAULT_LORA_SETTINGS } from '../lora-defaults.js';
 import type { LoRaSettings } from '../../../src/ports.js';
 import { BAND_3_MAX_HZ, BANDWIDTHS_HZ, FREQUENCY_MAX_HZ, FREQUENCY_MIN_HZ } from './registers.js';
 
-/**
- * Defaults: the chip's reset values where covey has no reason to differ (SF7, 125 kHz, 4/5, preamble 8,
- * sync word 0x12, explicit header: DS §6.4 registers 0x1D–0x21, 0x39), EU868's first channel
- * (868.1 MHz), 14 dBm (EU868's EIRP cap less antenna gain), the payload CRC on (the chip's reset value
- * is off; covey never wants it off) and LDRO 'auto' (hal/radio/airtime.ts: on when a symbol lasts 16 ms).
- */
-export const SX127X_DEFAULTS: LoRaSettings = Object.freeze({
-  frequencyHz: 868_100_000,
-  spreadingFactor: 7,
-  bandwidthHz: 125_000,
-  codingRate: 5,
-  txPowerDbm: 14,
-  preambleLength: 8,
-  syncWord: 0x12,
-  crc: true,
-  implicitHeader: false,
-  ldro: 'auto',
-});
+/** covey's defaults, shared with the SX126x driver (../lora-defaults.ts). */
+export const SX127X_DEFAULTS: LoRaSettings = DEFAULT_LORA_SETTINGS;
 
 const SETTING_KEYS: readonly (keyof LoRaSettings)[] = [
   'frequencyHz', 'spreadingFactor', 'bandwidthHz', 'codingRate', 'txPowerDbm', 'preambleLength', 'syncWord', 'crc',
