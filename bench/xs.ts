@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- xs`: device memory, stack and compute of the runtime scenario in covey-xs, the XS
- * memory host (docs/testing.md, "The XS memory host"), and the device signer's time per operation.
+ * `npm run bench -- xs`: device memory, stack and compute of the firmware runtime (src/'s Hotspot, in the
+ * hotspot scenario) in covey-xs, the XS memory host (docs/testing.md, "The XS memory host"), and the
+ * device signer's time per operation.
  *
  * The memory figures are above the baseline (everything loaded, the world that is not the device built),
  * after a garbage collection at the end of every event-loop turn. Compute is XS's own count (computrons),
@@ -50,8 +51,11 @@ export async function runXsBench(): Promise<Record<string, number | string | nul
     runtimeKeys: figures.runtimeKeys,
     // RAM the CBOR codec's module objects would take on a device that cannot preload it (not in maxLive*).
     cborModuleSlots: cbor.slots,
-    beaconCycleCompute: figures.computePerEvent[spec.beaconCounter] ?? null,
-    witnessCycleCompute: figures.computePerEvent[spec.witnessCounter] ?? null,
+    // Computrons per beacon (its attempt: entropy fetched and checked, beacon signed; its TxDone: report
+    // signed and queued), per receipt (frame checked, beacon verified, receipt signed and queued), per upload.
+    beaconCycleCompute: figures.computePerUnit.beaconCycle ?? null,
+    witnessCycleCompute: figures.computePerUnit.witnessCycle ?? null,
+    uploadCompute: figures.computePerUnit.upload ?? null,
     cycles: figures.cycles,
     turns: figures.turns,
     ...work,

@@ -1,39 +1,30 @@
 /**
- * Deterministic CBOR (RFC 8949 §4.2) over cbor-x, restricted to what covey messages use: unsigned and
- * negative integers, byte strings, text strings and arrays. No maps, tags, floats or indefinite lengths.
+ * Deterministic CBOR (RFC 8949 §4.2), restricted to what covey messages use: unsigned and negative
+ * integers, byte strings, text strings and arrays. No maps, tags, floats or indefinite lengths.
  *
- * Decoding is strict. cbor-x itself is lenient (it accepts non-shortest integers, floats, tags), so a
- * decoded value is re-encoded and must reproduce the input byte for byte: with only shortest forms and
- * definite lengths allowed, every value has exactly one encoding, and any other spelling of it is
- * rejected as NonCanonical.
+ * Encoding and the reading of well-formed messages are done by proofs/cbor-subset.ts, which writes and
+ * accepts only the deterministic encoding of such values, with little stack (the device's scarcest
+ * resource) and no shared buffer.
+ *
+ * Decoding is strict, and every refusal is named. Input that is not a deterministic encoding of the
+ * subset is decoded leniently by cbor-x and re-encoded: the way it fails says why (a map or a tag is
+ * WrongType; a non-shortest integer, an indefinite length, or a float holding an integer is NonCanonical,
+ * since with only shortest forms and definite lengths every value has exactly one encoding).
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { Decoder } from 'cbor-x';
 import { equalBytes } from './bytes.js';
+import { decodeSubset, encodeSubset, type CborValue } from './cbor-subset.js';
 import { DecodeError, DecodeFailure } from './errors.js';
 
-/** The values a covey message is built from. */
-export type CborValue = number | Uint8Array | string | readonly CborValue[];
+export type { CborValue };
 
-// useRecords: false keeps cbor-x's eval-based record extension out of both directions;
-// tagUint8Array: false writes byte strings as plain major type 2 (no tag 64).
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false, useFloat32: 0 });
+// useRecords: false keeps cbor-x's eval-based record extension out.
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: false });
 
 /** Encodes a value in its one deterministic form. */
 export function encodeCbor(value: CborValue): Uint8Array {
   assertEncodable(value);
-  // cbor-x may hand back a view of its shared buffer (or a Node Buffer); copy to a plain Uint8Array.
-  return new Uint8Array(encoder.encode(widenIntegers(value)));
-}
-
-/**
- * cbor-x writes a number beyond 32 bits as a float64 (0xfb); given a BigInt it writes major type 0 or 1
- * with an 8-byte argument, the only deterministic form of such an integer (RFC 8949 §3.1, §4.2.1).
- */
-function widenIntegers(value: CborValue): unknown {
-  if (typeof value === 'number') return value > 0xffffffff || value < -0x100000000 ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(widenIntegers);
-  return value;
+  return encodeSubset(value);
 }
 
 function assertEncodable(value: CborValue): void {
@@ -59,6 +50,13 @@ export function decodeCbor(bytes: Uint8Array): unknown {
   if (bytes.length === 0) throw new DecodeError(DecodeFailure.Malformed, 'empty input');
   const end = scanItem(bytes, MAX_NESTING);
   if (end !== bytes.length) throw new DecodeError(DecodeFailure.TrailingBytes, 'bytes remain after the message');
+  // Every message covey accepts is read here; only input that will be refused goes on to cbor-x.
+  const value = decodeSubset(bytes, MAX_NESTING);
+  return value !== undefined ? value : decodeOutsideSubset(bytes);
+}
+
+/** Decodes input that is not a deterministic encoding of the subset, to name what is wrong with it. */
+function decodeOutsideSubset(bytes: Uint8Array): CborValue {
   let value: unknown;
   try {
     value = decoder.decode(bytes);

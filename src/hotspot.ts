@@ -17,10 +17,11 @@ import { Beaconer, type BeaconChannel } from './beaconer.js';
 import { EntropyClient } from './entropy-client.js';
 import { StatusReporter, type Status } from './health.js';
 import { loadIdentity, type Identity } from './identity.js';
+import { onFreshStack } from './fresh-stack.js';
 import { filterLog } from './log.js';
 import { onboard } from './onboarding.js';
 import { pocChannelOf, tuneRadio, type PocChannel } from './poc-channel.js';
-import type { Clock, Flash, Gps, Http, KeyValue, Log, Radio, Rng, Signer, Verifier } from './ports.js';
+import type { Clock, Flash, Gps, Http, KeyValue, Log, Radio, RadioPacket, Rng, Signer, Verifier } from './ports.js';
 import { ReceiptQueue } from './receipt-queue.js';
 import { describeSettings, type Settings } from './settings.js';
 import { Uploader } from './uploader.js';
@@ -58,6 +59,8 @@ export class Hotspot {
   private readonly queue: ReceiptQueue;
   private readonly uploader: Uploader;
   private readonly witness: Witness;
+  /** The radio's receive handler: hands each packet to the witness from a fresh stack (see start()). */
+  private readonly onPacket: (packet: RadioPacket) => void;
   private readonly beaconer: Beaconer;
   private readonly reporter: StatusReporter;
   /** The channel as the beaconer sends on it; start() sets the power the radio took (the chip may cap it). */
@@ -87,6 +90,7 @@ export class Hotspot {
       queue: this.queue, uploads: this.uploader, log: this.log,
       channel: { frequencyHz: this.channel.settings.frequencyHz, dataRate: this.channel.dataRate },
     });
+    this.onPacket = onFreshStack(this.witness.onPacket);
     this.beaconer = this.makeBeaconer();
     this.reporter = new StatusReporter({
       clock: ports.clock, log: this.log, intervalMs: settings.statusIntervalMs, status: () => this.status(),
@@ -120,7 +124,10 @@ export class Hotspot {
       this.log.write('warn', 'transmit power capped by the radio', { wanted: this.channel.settings.txPowerDbm, set: power });
     }
     this.witness.start();
-    radio.receive(this.witness.onPacket);
+    // The driver calls its receive handler from its interrupt path, several frames deep; the witness
+    // verifies and signs (about 250 slots of XS stack each), so it runs from a promise job of its own,
+    // right after the driver's callback returns (src/fresh-stack.ts).
+    radio.receive(this.onPacket);
     this.running = true;
     this.startedAtMs = clock.now();
     this.uploader.start();

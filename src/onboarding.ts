@@ -7,6 +7,7 @@
  * (409 `stale_request`), so a hotspot without a known wall time does not onboard.
  */
 import { encodeOnboard, signOnboard } from '../proofs/onboard.js';
+import { freshStack } from './fresh-stack.js';
 import { baseUrl, errorCodeOf, MEDIA_TYPE_CBOR } from './http-answer.js';
 import type { Clock, Http, Signer } from './ports.js';
 
@@ -71,6 +72,9 @@ export const ONBOARD_TIMEOUT_MS = 15_000;
  */
 export async function onboard(options: OnboardOptions): Promise<OnboardOutcome> {
   const url = `${baseUrl(options.oracleUrl)}/v1/hotspots`;
+  // The uploader calls this at the end of a chain of async calls; the signature starts from the bottom
+  // of the stack instead (src/fresh-stack.ts).
+  await freshStack();
   const timeMs = options.clock.wallMs();
   if (timeMs === undefined) throw new OnboardError('NoWallClock', 'the wall time is not known yet');
   const request = signOnboard(

@@ -13,9 +13,10 @@
  *   failed      signing or storing the receipt failed (the error is logged)
  *   receipts    a signed WitnessReceipt was queued for upload
  *
- * No exception leaves `onPacket`: the radio driver calls it from its interrupt path. Cheap checks come
- * first (header, length, own key, duplicate) so that noise costs no allocation and the expensive
- * signature check runs only on frames that could become receipts.
+ * No exception leaves `onPacket`: it runs for every frame the radio delivers (src/hotspot.ts calls it
+ * from a promise job right after the driver's receive callback). Cheap checks come first (header,
+ * length, own key, duplicate) so that noise costs no allocation and the expensive signature check runs
+ * only on frames that could become receipts.
  */
 import { BEACON_FRAME_BYTES, BEACON_HEADER, decodeBeacon, isCoveyFrame, verifyBeacon } from '../proofs/beacon.js';
 import { encodeBatchItem } from '../proofs/batch.js';
@@ -108,7 +109,7 @@ export class Witness {
 
   private handle(packet: RadioPacket): void {
     if (this.stopped) return;
-    // Read first: the closest this code gets to RxDone (the driver calls in straight from its interrupt).
+    // Read first: the closest this code gets to RxDone (the same turn of the event loop).
     const wallMs = this.options.clock.wallMs();
     this.stats.heard++;
     let outcome: Outcome;

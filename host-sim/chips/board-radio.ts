@@ -23,14 +23,24 @@ export function sx1276PinsOf(board: Board): Sx1276Pins {
   return { nss: r.nss, reset: r.reset, dio0: r.dio0, dio1: r.dio1, sck: r.sck, miso: r.miso, mosi: r.mosi };
 }
 
-export function emulateBoardRadio(board: Board, context: { air: Air; clock: Clock; name?: string }): EmulatedBoardRadio {
-  const { air, clock, name } = context;
+export interface BoardRadioContext {
+  readonly air: Air;
+  readonly clock: Clock;
+  readonly name?: string;
+  /** SX1262 only: commands the emulator keeps for inspection (Sx1262Options.commandLogLength). */
+  readonly commandLogLength?: number;
+}
+
+export function emulateBoardRadio(board: Board, context: BoardRadioContext): EmulatedBoardRadio {
+  const { air, clock, name, commandLogLength } = context;
   const r = board.radio;
   if (r.family === 'sx127x') {
     const chip = new Sx1276({ air, clock, name, pins: sx1276PinsOf(board) });
     return { chip, io: { SPI: chip.SPI, Digital: chip.Digital } };
   }
   const pins = { nss: r.nss, reset: r.reset, busy: r.busy, dio1: r.dio1, sck: r.sck, miso: r.miso, mosi: r.mosi };
-  const chip = new Sx1262({ air, clock, name, pins, board: { tcxo: r.tcxoVolts !== null, dio2RfSwitch: r.dio2AsRfSwitch } });
+  const chip = new Sx1262({
+    air, clock, name, pins, board: { tcxo: r.tcxoVolts !== null, dio2RfSwitch: r.dio2AsRfSwitch }, commandLogLength,
+  });
   return { chip, io: { SPI: chip.SPI, Digital: chip.Digital } };
 }

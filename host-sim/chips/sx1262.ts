@@ -48,6 +48,11 @@ export interface Sx1262Options {
   readonly pins: Sx1262Pins;
   /** What the board wires around the chip. Default: a crystal, no RF switch on DIO2. */
   readonly board?: Sx1262Board;
+  /**
+   * Commands kept for inspection (`commands`), the oldest dropped first. Default 1,024; 0 keeps none, for
+   * long runs whose memory is measured (the chip's history is the simulator's, not the device's).
+   */
+  readonly commandLogLength?: number;
 }
 
 /** One command as the chip received it. */
@@ -76,6 +81,7 @@ export class Sx1262 implements AirStation, PinSide {
   private readonly pins: Sx1262Pins;
   private readonly clock: Clock;
   private readonly commandLog: Sx1262Command[] = [];
+  private readonly commandLogLength: number;
   private readonly claimed = new Set<Line>();
   private readonly handlers = new Map<Line, () => void>();
   private spiOpen = 0;
@@ -91,6 +97,8 @@ export class Sx1262 implements AirStation, PinSide {
     this.pins = options.pins;
     this.clock = options.clock;
     this.name = options.name ?? 'sx1262';
+    this.commandLogLength = options.commandLogLength ?? LOG_LENGTH;
+    if (!Number.isInteger(this.commandLogLength) || this.commandLogLength < 0) throw new RangeError('commandLogLength must be an integer ≥ 0');
     this.core = new Sx1262Core(options.clock, options.board ?? {}, () => this.link, () => this.dio1Rose());
     this.link = options.air.attach(this, this.name);
     this.SPI = spiClass(this);
@@ -141,7 +149,7 @@ export class Sx1262 implements AirStation, PinSide {
     return this.core.dio1Level;
   }
 
-  /** The last commands received, oldest first (at most 1,024). */
+  /** The last commands received, oldest first (at most `commandLogLength`, default 1,024). */
   get commands(): readonly Sx1262Command[] {
     return this.commandLog;
   }
@@ -271,8 +279,10 @@ export class Sx1262 implements AirStation, PinSide {
       this.violations.push(`${this.clock.now()} ms: command 0x${frame[0].toString(16)} sent while BUSY was high (ignored)`);
       return;
     }
-    if (this.commandLog.length >= LOG_LENGTH) this.commandLog.shift();
-    this.commandLog.push({ atMs: this.clock.now(), opcode: frame[0], params: frame.slice(1) });
+    if (this.commandLogLength > 0) {
+      if (this.commandLog.length >= this.commandLogLength) this.commandLog.shift();
+      this.commandLog.push({ atMs: this.clock.now(), opcode: frame[0], params: frame.slice(1) });
+    }
     this.core.occupy(execute(this.core, Uint8Array.from(frame)));
   }
 

@@ -11,9 +11,9 @@ const OUTPUT = 8;
 const INPUT = 0;
 const RISING = 1;
 
-function raw(onDio1?: () => void) {
+function raw(onDio1?: () => void, commandLogLength?: number) {
   const { air, clock } = testbed();
-  const chip = new Sx1262({ air, clock, name: 'raw', pins: TEST_PINS });
+  const chip = new Sx1262({ air, clock, name: 'raw', pins: TEST_PINS, commandLogLength });
   const nss = new chip.Digital({ pin: TEST_PINS.nss, mode: OUTPUT });
   nss.write(1);
   const busy = new chip.Digital({ pin: TEST_PINS.busy, mode: INPUT });
@@ -205,5 +205,26 @@ describe('wiring checks', () => {
     const { air, clock } = testbed();
     const chip = new Sx1262({ air, clock, pins: TEST_PINS });
     expect(() => new chip.Digital({ pin: TEST_PINS.busy, mode: OUTPUT })).toThrow(RangeError);
+  });
+});
+
+describe('command history', () => {
+  test('keeps the last commandLogLength commands, oldest first', () => {
+    const { chip, send } = raw(undefined, 2);
+    send(Opcode.GetStatus, 0);
+    send(Opcode.GetPacketType, 0, 0);
+    send(Opcode.GetStatus, 0);
+    expect(chip.commands.map((c) => c.opcode)).toEqual([Opcode.GetPacketType, Opcode.GetStatus]);
+  });
+
+  test('keeps none when commandLogLength is 0, and still runs every command', () => {
+    const { chip, send } = raw(undefined, 0);
+    expect(send(Opcode.GetStatus, 0).bytes[1]).not.toBe(0);
+    expect(chip.commands).toHaveLength(0);
+  });
+
+  test('refuses a negative or fractional commandLogLength', () => {
+    const { air, clock } = testbed();
+    for (const commandLogLength of [-1, 1.5]) expect(() => new Sx1262({ air, clock, pins: TEST_PINS, commandLogLength })).toThrow(RangeError);
   });
 });

@@ -7,7 +7,13 @@ import { fromHex, toHex } from '../../proofs/bytes.js';
 import type { HttpRequest, HttpResponse } from '../../src/ports.js';
 import type { HttpAnswer, HttpCall } from './scenarios/host-call-http.js';
 
-export type HttpHandler = (request: HttpRequest) => HttpResponse | Promise<HttpResponse>;
+/** When a call was made in the scenario's world, when its HostCallHttp was given the world's clock. */
+export interface HttpCallTime {
+  readonly atMs?: number;
+  readonly wallMs?: number;
+}
+
+export type HttpHandler = (request: HttpRequest, time: HttpCallTime) => HttpResponse | Promise<HttpResponse>;
 
 /** An answer function for runEntryInXsHost / XsScenarioSpec that serves HostCallHttp with `handler`. */
 export function answerHttp(handler: HttpHandler): (line: string) => Promise<string> {
@@ -22,7 +28,7 @@ export function answerHttp(handler: HttpHandler): (line: string) => Promise<stri
         headers: call.headers,
         body: call.bodyHex === '' ? undefined : fromHex(call.bodyHex),
         timeoutMs: call.timeoutMs,
-      });
+      }, { atMs: call.atMs, wallMs: call.wallMs });
       answer = { status: response.status, headers: response.headers, bodyHex: toHex(response.body) };
     } catch (error) {
       answer = { error: error instanceof Error ? error.message : String(error) };

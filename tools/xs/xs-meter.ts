@@ -9,12 +9,11 @@
  * start and the turns, growth between two cycles, and computrons per unit of work.
  */
 import { fileURLToPath } from 'node:url';
+import { toHex } from '../../proofs/bytes.js';
+import { oracleAnswerer, XS_ORACLE_KEY } from './oracle-answerer.js';
 import { runEntryInXsHost, runScriptInXsHost, type XsHostOptions, type XsHostRun, type XsHostSample } from './xs-host.js';
 
 export { runEntryInXsHost, XsHostError, XS_HOST_BINARY } from './xs-host.js';
-
-/** The witness scenario (tools/xs/scenarios/witness-scenario.ts): the runtime's stand-in until it can be measured whole. */
-export const WITNESS_SCENARIO_ENTRY = fileURLToPath(new URL('./scenarios/witness-scenario-entry.ts', import.meta.url));
 
 /**
  * A scenario to measure: its entry (which calls installScenario), its arguments, and which of its counters
@@ -26,27 +25,41 @@ export interface XsScenarioSpec {
   readonly args: Readonly<Record<string, unknown>>;
   /** Counts cycles: growth is measured between two of them. */
   readonly cycleCounter: string;
-  /** Advances once per beacon sent / per witness receipt made: compute is attributed to those turns. */
+  /** Advances once per beacon sent / per witness receipt made. */
   readonly beaconCounter: string;
   readonly witnessCounter: string;
+  /**
+   * The counters whose advance marks a turn of a beacon's work (its attempt, its TxDone): their turns'
+   * computrons, per beacon sent, are the beacon cycle's. Default: the beacon counter alone.
+   */
+  readonly beaconWorkCounters?: readonly string[];
+  /** Advances once per upload exchange, if the scenario uploads. */
+  readonly uploadCounter?: string;
   /** Counters that must be non-zero after a run (beacons sent, frames heard, receipts made). */
   readonly workCounters: readonly string[];
-  /** Answers the scenario's hostCall() (its Http port, say), if it makes any. */
-  readonly answer?: (request: string) => string | Promise<string>;
+  /** Makes the answer function for the scenario's hostCall() (its Http port, say), fresh for each run. */
+  readonly answerer?: () => (request: string) => string | Promise<string>;
 }
 
-export const WITNESS_SCENARIO: XsScenarioSpec = {
-  name: 'witness-node',
-  entry: WITNESS_SCENARIO_ENTRY,
-  args: { cycles: 1_000 },
-  cycleCounter: 'receiptsMade',
+/** src/'s Hotspot in a small network (tools/xs/scenarios/hotspot-scenario.ts), its oracle on the Node side. */
+export const HOTSPOT_SCENARIO: XsScenarioSpec = {
+  name: 'hotspot',
+  entry: fileURLToPath(new URL('./scenarios/hotspot-scenario-entry.ts', import.meta.url)),
+  args: { cycles: 1_000, oracleKey: toHex(XS_ORACLE_KEY) },
+  cycleCounter: 'beaconsSent',
   beaconCounter: 'beaconsSent',
+  beaconWorkCounters: ['entropyRequests', 'beaconsSent'],
   witnessCounter: 'receiptsMade',
-  workCounters: ['beaconsSent', 'framesHeard', 'receiptsMade'],
+  uploadCounter: 'uploadRequests',
+  workCounters: [
+    'beaconsSent', 'framesHeard', 'receiptsMade', 'receiptsUploaded', 'entropyRequests', 'onboardRequests',
+    'neighbourBeaconsSent', 'hotspotBeaconsHeardByNeighbours',
+  ],
+  answerer: () => oracleAnswerer().answer,
 };
 
-/** The scenario the XS tier measures. When src/'s Hotspot runs in XS, its spec goes here. */
-export const XS_SCENARIO: XsScenarioSpec = WITNESS_SCENARIO;
+/** The scenario the XS tier measures. */
+export const XS_SCENARIO: XsScenarioSpec = HOTSPOT_SCENARIO;
 /** Loads the CBOR codec and nothing else (tools/xs/scenarios/cbor-codec-entry.ts). */
 export const CBOR_CODEC_ENTRY = fileURLToPath(new URL('./scenarios/cbor-codec-entry.ts', import.meta.url));
 /** Times the device signer (tools/xs/scenarios/signer-timing.ts). */
@@ -70,6 +83,14 @@ export interface XsMeterOptions extends XsHostOptions {
   readonly growthFromCycle?: number;
   /** Counters whose advances get computrons attributed (see computePerEvent). Default beaconsSent, receiptsMade. */
   readonly computeCounters?: readonly string[];
+  /** Units of work to attribute computrons to (see computePerUnit), by name. */
+  readonly computeUnits?: Readonly<Record<string, ComputeUnit>>;
+}
+
+/** The turns in which any of `work` advanced make up the unit; their computrons are divided by the advance of `per`. */
+export interface ComputeUnit {
+  readonly work: readonly string[];
+  readonly per: string;
 }
 
 export interface XsScenarioFigures {
@@ -104,6 +125,8 @@ export interface XsScenarioFigures {
   readonly turns: number;
   /** Mean computrons of the turns in which each counter advanced, per advance; null if it never did. */
   readonly computePerEvent: Readonly<Record<string, number | null>>;
+  /** Computrons per unit of work (computeUnits); null if `per` never advanced. */
+  readonly computePerUnit: Readonly<Record<string, number | null>>;
   /** The scenario's counters at the end. */
   readonly counters: Readonly<Record<string, number>>;
   readonly report: Readonly<Record<string, unknown>> | undefined;
@@ -114,13 +137,24 @@ export async function meterScenario(entryPath: string, options: XsMeterOptions =
   return analyseRun(await runEntryInXsHost(entryPath, options), options);
 }
 
-/** Measures `spec`, its arguments overridden by `args` (fewer cycles in tests, say). */
-export function meterSpec(spec: XsScenarioSpec, args: Readonly<Record<string, unknown>> = {}): Promise<XsScenarioFigures> {
+/**
+ * Measures `spec`, its arguments overridden by `args` (fewer cycles in tests, say). `answer` replaces the
+ * spec's answerer, to keep hold of what answers (a test's oracle, say).
+ */
+export function meterSpec(
+  spec: XsScenarioSpec, args: Readonly<Record<string, unknown>> = {}, answer = spec.answerer?.(),
+): Promise<XsScenarioFigures> {
+  const units: Record<string, ComputeUnit> = {
+    beaconCycle: { work: spec.beaconWorkCounters ?? [spec.beaconCounter], per: spec.beaconCounter },
+    witnessCycle: { work: [spec.witnessCounter], per: spec.witnessCounter },
+  };
+  if (spec.uploadCounter !== undefined) units.upload = { work: [spec.uploadCounter], per: spec.uploadCounter };
   return meterScenario(spec.entry, {
     args: { ...spec.args, ...args },
-    answer: spec.answer,
+    answer,
     cycleCounter: spec.cycleCounter,
     computeCounters: [spec.beaconCounter, spec.witnessCounter],
+    computeUnits: units,
   });
 }
 
@@ -155,6 +189,7 @@ export function analyseRun(run: XsHostRun, options: XsMeterOptions = {}): XsScen
     cycles,
     turns: run.turns.length,
     computePerEvent: computePerEvent(start, run.turns, options.computeCounters ?? ['beaconsSent', 'receiptsMade']),
+    computePerUnit: computePerUnit(start, run.turns, options.computeUnits ?? {}),
     counters: last.counters ?? {},
     report: run.report,
   };
@@ -188,6 +223,23 @@ function computePerEvent(start: XsHostSample, turns: readonly XsHostSample[], na
       previous = count;
     }
     result[name] = events > 0 ? Math.round(compute / events) : null;
+  }
+  return result;
+}
+
+/** For each unit: the computrons of the turns in which any of its work counters advanced, per advance of its `per`. */
+function computePerUnit(start: XsHostSample, turns: readonly XsHostSample[], units: Readonly<Record<string, ComputeUnit>>) {
+  const result: Record<string, number | null> = {};
+  for (const [name, unit] of Object.entries(units)) {
+    let previous = start.counters ?? {};
+    let compute = 0;
+    for (const turn of turns) {
+      const counters = turn.counters ?? previous;
+      if (unit.work.some((counter) => (counters[counter] ?? 0) > (previous[counter] ?? 0))) compute += turn.compute;
+      previous = counters;
+    }
+    const done = (previous[unit.per] ?? 0) - (start.counters?.[unit.per] ?? 0);
+    result[name] = done > 0 ? Math.round(compute / done) : null;
   }
   return result;
 }
