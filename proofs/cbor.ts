@@ -1,25 +1,28 @@
 /**
  * Deterministic CBOR (RFC 8949 §4.2), restricted to what covey messages use: unsigned and negative
- * integers, byte strings, text strings and arrays. No maps, tags, floats or indefinite lengths.
+ * integers up to 2^53, byte strings, text strings and arrays. No maps, tags, floats, simple values or
+ * indefinite lengths.
  *
  * Encoding and the reading of well-formed messages are done by proofs/cbor-subset.ts, which writes and
  * accepts only the deterministic encoding of such values, with little stack (the device's scarcest
- * resource) and no shared buffer.
+ * resource) and no shared buffer. cbor-x, a general CBOR codec, is kept out of the device: in XS its
+ * encoder alone takes about 210 slots of the ESP32's 512-slot stack, and its module state could not be
+ * preloaded into flash. The tests hold this codec to cbor-x's bytes (tests/proofs/cbor-subset.test.ts).
  *
- * Decoding is strict, and every refusal is named. Input that is not a deterministic encoding of the
- * subset is decoded leniently by cbor-x and re-encoded: the way it fails says why (a map or a tag is
- * WrongType; a non-shortest integer, an indefinite length, or a float holding an integer is NonCanonical,
- * since with only shortest forms and definite lengths every value has exactly one encoding).
+ * Decoding is strict, and every refusal is named. One pass over the item heads (RFC 8949 §3), without
+ * building values, finds where the item ends and what it holds:
+ *   - cut short, a reserved head, a break out of place, or deeper nesting than covey uses: Malformed;
+ *   - bytes after the item: TrailingBytes;
+ *   - a map, a tag, a float or simple value, or an integer beyond 2^53 anywhere: WrongType (a value covey
+ *     never uses);
+ *   - otherwise a head longer than its shortest form or an indefinite length: NonCanonical (with only
+ *     shortest forms and definite lengths, every value has exactly one encoding);
+ *   - otherwise text that is not valid UTF-8: WrongType.
  */
-import { Decoder } from 'cbor-x';
-import { equalBytes } from './bytes.js';
 import { decodeSubset, encodeSubset, type CborValue } from './cbor-subset.js';
 import { DecodeError, DecodeFailure } from './errors.js';
 
 export type { CborValue };
-
-// useRecords: false keeps cbor-x's eval-based record extension out.
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false });
 
 /** Encodes a value in its one deterministic form. */
 export function encodeCbor(value: CborValue): Uint8Array {
@@ -39,8 +42,7 @@ function assertEncodable(value: CborValue): void {
 
 /**
  * Nesting covey messages never exceed: batch → items → item, ack → results → result. The limit is
- * checked before cbor-x's recursive decoder runs, which would otherwise overflow the device's 8 KB
- * stack on a hostile input of thousands of nested arrays.
+ * checked before any value is built, so a hostile input of thousands of nested arrays costs nothing.
  */
 export const MAX_NESTING = 4;
 
@@ -48,46 +50,41 @@ export const MAX_NESTING = 4;
 export function decodeCbor(bytes: Uint8Array): unknown {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
   if (bytes.length === 0) throw new DecodeError(DecodeFailure.Malformed, 'empty input');
-  const end = scanItem(bytes, MAX_NESTING);
-  if (end !== bytes.length) throw new DecodeError(DecodeFailure.TrailingBytes, 'bytes remain after the message');
-  // Every message covey accepts is read here; only input that will be refused goes on to cbor-x.
+  const scan = scanItem(bytes, MAX_NESTING);
+  if (scan.end !== bytes.length) throw new DecodeError(DecodeFailure.TrailingBytes, 'bytes remain after the message');
+  if (scan.foreign !== null) {
+    throw new DecodeError(DecodeFailure.WrongType, `holds ${scan.foreign}, which covey messages never use`);
+  }
+  if (scan.nonCanonical !== null) {
+    throw new DecodeError(DecodeFailure.NonCanonical, `${scan.nonCanonical} (RFC 8949 §4.2.1)`);
+  }
   const value = decodeSubset(bytes, MAX_NESTING);
-  return value !== undefined ? value : decodeOutsideSubset(bytes);
-}
-
-/** Decodes input that is not a deterministic encoding of the subset, to name what is wrong with it. */
-function decodeOutsideSubset(bytes: Uint8Array): CborValue {
-  let value: unknown;
-  try {
-    value = decoder.decode(bytes);
-  } catch (error) {
-    throw new DecodeError(DecodeFailure.Malformed, error instanceof Error ? error.message : String(error));
-  }
-  let again: Uint8Array;
-  try {
-    again = encodeCbor(normalize(value));
-  } catch {
-    throw new DecodeError(
-      DecodeFailure.WrongType,
-      'holds a value covey messages never use (a map, tag, float, or integer beyond 2^53)',
-    );
-  }
-  if (!equalBytes(again, bytes)) {
-    throw new DecodeError(DecodeFailure.NonCanonical, 'not in deterministic encoding (RFC 8949 §4.2.1)');
-  }
-  return normalize(value);
+  if (value === undefined) throw new DecodeError(DecodeFailure.WrongType, 'holds text that is not valid UTF-8');
+  return value;
 }
 
 const malformed = (detail: string) => new DecodeError(DecodeFailure.Malformed, detail);
 const INDEFINITE = Infinity;
+/** The smallest argument each long head form (additional information 24–27) may carry: shorter fits below. */
+const SHORTEST_FROM = [24, 0x100, 0x1_0000, 0x1_0000_0000];
+
+interface Scan {
+  /** Offset where the first item ends. */
+  readonly end: number;
+  /** The first value found that covey never uses, described, or null. */
+  readonly foreign: string | null;
+  /** The first non-deterministic spelling found, described, or null. */
+  readonly nonCanonical: string | null;
+}
 
 /**
- * Walks the item heads (RFC 8949 §3) of the first data item without building any values, iteratively,
- * and returns the offset where that item ends. Throws Malformed when the input is cut short, uses a
- * reserved head, or nests deeper than `maxDepth`.
+ * Walks the item heads of the first data item iteratively, without building values. Throws Malformed
+ * when the input is cut short, uses a reserved head, breaks out of place, or nests deeper than `maxDepth`.
  */
-function scanItem(bytes: Uint8Array, maxDepth: number): number {
+function scanItem(bytes: Uint8Array, maxDepth: number): Scan {
   let pos = 0;
+  let foreign: string | null = null;
+  let nonCanonical: string | null = null;
   const open: number[] = [1]; // items still to read at each open level
   while (open.length > 0) {
     const level = open.length - 1;
@@ -111,10 +108,17 @@ function scanItem(bytes: Uint8Array, maxDepth: number): number {
       if (pos + size > bytes.length) throw malformed('input ends inside an item head');
       argument = 0;
       for (let i = 0; i < size; i++) argument = argument * 256 + bytes[pos++];
+      if (major === 7 && info === 24 && argument < 32) throw malformed('simple value in a two-byte head (RFC 8949 §3.3)');
+      if (major !== 7 && argument < SHORTEST_FROM[info - 24]) nonCanonical ??= 'a head longer than its shortest form';
     } else if (info >= 28 && (info !== 31 || major < 2 || major === 6)) {
       throw malformed(`reserved item head 0x${head.toString(16)}`);
     }
     const indefinite = info === 31;
+    if (indefinite) nonCanonical ??= 'an indefinite length';
+    if (major <= 1 && argument > Number.MAX_SAFE_INTEGER - major) foreign ??= 'an integer beyond 2^53';
+    else if (major === 5) foreign ??= 'a map';
+    else if (major === 6) foreign ??= 'a tag';
+    else if (major === 7) foreign ??= info >= 25 ? 'a float' : 'a simple value';
     if (major === 2 || major === 3) {
       if (indefinite) open.push(INDEFINITE);
       else if (pos + argument > bytes.length) throw malformed('input ends inside a string');
@@ -124,17 +128,5 @@ function scanItem(bytes: Uint8Array, maxDepth: number): number {
     else if (major === 6) open.push(1);
     if (open.length > maxDepth + 1) throw malformed(`nested deeper than ${maxDepth} levels`);
   }
-  return pos;
-}
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** Turns cbor-x's Node Buffers into plain Uint8Arrays, so host and device see the same values. */
-function normalize(value: unknown): CborValue {
-  if (value instanceof Uint8Array) return value.constructor === Uint8Array ? value : new Uint8Array(value);
-  if (Array.isArray(value)) return value.map(normalize);
-  if (typeof value === 'number' || typeof value === 'string') return value;
-  // cbor-x reads every 8-byte argument as a BigInt; covey's integers stay within 2^53.
-  if (typeof value === 'bigint' && value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
-  throw new TypeError('unsupported CBOR value');
+  return { end: pos, foreign, nonCanonical };
 }

@@ -114,7 +114,14 @@ function referenceVerdict(bytes: Uint8Array): string {
   return JSON.stringify(normalized, (_, v) => (v instanceof Uint8Array ? `h'${toHex(v)}'` : v));
 }
 
-test('gives damaged messages the same verdict as cbor-x decoding with a re-encoding check', () => {
+const REFUSALS = ['Malformed', 'WrongType', 'NonCanonical', 'TrailingBytes'];
+
+/**
+ * Accepts exactly what cbor-x decoding with a re-encoding check accepts, with the same value. Refusal
+ * codes are not compared: covey names a float or a simple value WrongType even where it holds an integer,
+ * and an indefinite-length string NonCanonical (tests/vectors/rfc8949-appendix-a.json, codeRule).
+ */
+test('accepts exactly the damaged messages cbor-x decoding with a re-encoding check accepts', () => {
   const damaged = fc
     .tuple(value, fc.nat(), fc.integer({ min: 0, max: 255 }))
     .map(([v, at, byte]) => {
@@ -128,7 +135,9 @@ test('gives damaged messages the same verdict as cbor-x decoding with a re-encod
       const ours = verdict(bytes);
       if (ours === 'Malformed' || ours === 'TrailingBytes') return; // the scan both paths share decided it
       compared++;
-      expect(ours).toBe(referenceVerdict(bytes));
+      const reference = referenceVerdict(bytes);
+      expect(REFUSALS.includes(ours)).toBe(REFUSALS.includes(reference));
+      if (!REFUSALS.includes(reference)) expect(ours).toBe(reference);
     }),
     { numRuns: 3_000 },
   );
