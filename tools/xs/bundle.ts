@@ -3,9 +3,9 @@
  *
  * The worker's `e` command runs a script through the global `eval`, so the bundle is an IIFE with no
  * imports left. The options are the device's constraints, not taste:
- * - platform 'neutral', no 'node' condition: device code must not pick up Node-only builds. cbor-x's
- *   export map sends the 'node' condition to node-index.js (Buffer, node:module); 'import'/'default'
- *   select its portable index.js, and noble's packages are ES modules on the same conditions.
+ * - platform 'neutral', no 'node' condition: device code must not pick up Node-only builds (a package
+ *   whose export map sends 'node' to a build using Buffer); 'import'/'default' select portable builds,
+ *   and noble's packages are ES modules on the same conditions.
  * - class fields lowered: in XS 13.3.0 (xsnap 0.15.0) a static initializer that constructs an instance
  *   of a class with instance fields throws "get ?: not initialized yet", which @noble/curves' Point does.
  *   Lowering moves the fields into constructors, which XS runs correctly.

@@ -1,5 +1,5 @@
 /**
- * XS entry that loads only the CBOR codec (proofs/cbor.ts over cbor-x) and serves the memory probe's
+ * XS entry that loads only the CBOR codec (proofs/cbor.ts and proofs/cbor-subset.ts) and serves the memory probe's
  * `sign` command with one encode and one strict decode, so the codec's own import cost can be told apart
  * from the signer's.
  */

@@ -2,7 +2,7 @@
  * XS entry that loads the whole protocol core (proofs/index.ts: codec, messages, signer) and serves the
  * memory probe's `sign` command by doing what a witness does once per beacon heard: sign a witness
  * receipt and encode it. Its figures are the protocol core's import cost and what a first receipt
- * leaves behind (cbor-x's encode buffer lives in the chunk heap, which slot counts do not include).
+ * leaves behind (slot counts do not include the chunk heap: BigInt digits, buffer bodies).
  */
 import { beaconDigest, createPortableSigner, encodeWitnessReceipt, signWitnessReceipt } from '../../../proofs/index.js';
 import { serveCommands } from './serve.js';

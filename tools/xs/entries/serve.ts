@@ -4,7 +4,7 @@
  *
  * A handler's exception is caught and sent back as data, never left to the worker: an uncaught one
  * would end the crank with an error string and lose the DecodeError code the tests need.
- * TextEncoder/TextDecoder are globals in xsnap-worker (as cbor-x already requires).
+ * TextEncoder/TextDecoder are globals in xsnap-worker.
  */
 import { parseWire, stringifyWire, type WireError, type WireReply, type WireRequest } from './wire.js';
 

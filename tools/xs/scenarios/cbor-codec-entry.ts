@@ -1,7 +1,7 @@
 /**
- * covey-xs entry that loads only the protocol's CBOR codec (proofs/cbor.ts over cbor-x) and keeps it
- * reachable without running it: its load cost is what a device would hold in RAM for the codec if it
- * cannot be preloaded into flash (moddable.md §5: cbor-x's top level constructs a TextDecoder).
+ * covey-xs entry that loads only the protocol's CBOR codec (proofs/cbor.ts and proofs/cbor-subset.ts)
+ * and keeps it reachable without running it: its load cost is what a device would hold in RAM for the
+ * codec if it could not be preloaded into flash (it can: its module bodies call nothing native).
  */
 import { decodeCbor, encodeCbor } from '../../../proofs/cbor.js';
 
