@@ -1,25 +1,6 @@
 /** `covey boards`, run in-process through main(argv, io): the list, one board, --json, and bad ids. */
 import { boards } from '../../hal/boards/index.js';
-import { main } from '../../tools/cli.js';
-import type { CliIo } from '../../tools/commands/io.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function covey(argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => new Uint8Array(0),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+import { covey } from '../support/cli.js';
 
 describe('covey boards', () => {
   test('lists every board with its MCU, radio chips and support level', async () => {

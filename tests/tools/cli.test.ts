@@ -11,29 +11,10 @@ import {
   asciiBytes, createPortableSigner, decodeBeaconReport, decodeCbor, encodeCbor, encodeOnboard, encodeUploadBatch,
   fromHex, hotspotAddress, sha256, signOnboard, toHex, type CborValue,
 } from '../../proofs/index.js';
-import { main } from '../../tools/cli.js';
-import type { CliIo } from '../../tools/commands/io.js';
+import { covey, type Run } from '../support/cli.js';
 import { createHostSigner } from '../../tools/crypto/node-ed25519.js';
 import { playScenario } from '../../tools/demo-scenario.js';
 import { readKeyFile } from '../../tools/keyfile.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function covey(argv: string[], stdin: Uint8Array = new Uint8Array(0)): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => stdin,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** Exit 1 and exactly one line on stderr, no stack trace. */
 function expectOneLineFailure(run: Run, pattern: RegExp): void {

@@ -1,25 +1,6 @@
 /** `covey airtime` and `covey regions`, run in-process: output with and without --json, and one-line errors. */
-import { main } from '../../tools/cli.js';
-import type { CliIo } from '../../tools/commands/io.js';
+import { covey, type Run } from '../support/cli.js';
 import { REGION_IDS } from '../../hal/radio/regions.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function covey(argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => new Uint8Array(0),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 function expectOneLineFailure(run: Run, pattern: RegExp): void {
   expect(run.code).toBe(1);
