@@ -60,7 +60,7 @@ export default defineConfig([
   },
   {
     // Device code, and the parts of the simulator and the XS tier's scenarios that run beside it in XS.
-    files: ['src/**', 'proofs/**', 'hal/**', 'host-sim/chips/**', 'host-sim/air/**', 'host-sim/kernel/**', 'host-sim/ports/**', 'tools/xs/scenarios/**'],
+    files: ['src/**', 'proofs/**', 'hal/**', 'host-sim/chips/**', 'host-sim/air/**', 'host-sim/kernel/**', 'host-sim/ports/**', 'tools/xs/scenarios/**', 'tools/xs/moddable-fakes/**'],
     ignores: ['hal/moddable/**'],
     rules: {
       'no-restricted-imports': restrictImports([...NODE_ONLY, ...NODE_AND_MODDABLE]),

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addAirtimeCommand } from './commands/airtime.js';
 import { addBoardsCommand } from './commands/boards.js';
+import { addBuildCommand } from './commands/build.js';
 import { addInspectCommand } from './commands/inspect.js';
 import { processIo, reasonOf, type CliIo } from './commands/io.js';
 import { addKeygenCommand } from './commands/keygen.js';
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     addBoardsCommand(program, context),
     addAirtimeCommand(program, context),
     addRegionsCommand(program, context),
+    addBuildCommand(program, context),
   ]) {
     command.configureOutput({ outputError: oneLineError(`covey ${command.name()}`, io) });
   }

@@ -23,7 +23,8 @@ export {
 /** The ECMA-419 I2C object the driver uses (moddable.md §2). */
 export interface I2cIo {
   read(byteLength: number, stop?: boolean): ArrayBuffer;
-  write(buffer: ArrayBufferView | ArrayBuffer, stop?: boolean): void;
+  /** ECMA-419 takes an ArrayBuffer or a typed array (the driver writes Uint8Arrays). */
+  write(buffer: Uint8Array | ArrayBuffer, stop?: boolean): void;
   close(): void;
 }
 

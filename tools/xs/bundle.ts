@@ -13,7 +13,7 @@
 import * as esbuild from 'esbuild';
 import { resolve } from 'node:path';
 
-const DEVICE_BUILD: esbuild.BuildOptions = {
+export const DEVICE_BUILD: esbuild.BuildOptions = {
   bundle: true,
   write: false,
   platform: 'neutral',

@@ -68,6 +68,8 @@ export function installScenario(scenario: MeteredScenario): void {
 }
 
 function bytesAsHex(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
+  // XS 13.3.0 calls the replacer with an undefined `this` for the properties after one whose value is
+  // undefined; a Uint8Array has no toJSON, so `value` is then the array itself.
+  const raw = this === undefined || this === null ? value : (this as Record<string, unknown>)[key];
   return raw instanceof Uint8Array ? toHex(raw) : value;
 }

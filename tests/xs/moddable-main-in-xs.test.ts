@@ -1,0 +1,178 @@
+/**
+ * The device entry point (hal/moddable/main.ts) bundled as the device build bundles it, with Moddable's
+ * modules replaced by fakes (tools/xs/moddable-bundle.ts), booting inside XS (covey-xs): it builds the
+ * ports on "timer", "time", "preference", "flash", "http", "sntp", "wifi", "mc/config" and
+ * "embedded:provider/builtin", the radio driver talks to the board's emulated chip through `device.io`, the
+ * Hotspot starts and its status line reaches `trace`. The world: tools/xs/moddable-fakes/main-scenario.ts
+ * (no TextEncoder, TextDecoder or crypto globals, the built-ins frozen as after a preload); HTTP goes to
+ * the fake oracle on the Node side, which verifies what it stores.
+ */
+import { fileURLToPath } from 'node:url';
+import { fromHex, toHex } from '../../proofs/index.js';
+import { bundleWithModdableFakes } from '../../tools/xs/moddable-bundle.js';
+import { oracleAnswerer, XS_ORACLE_KEY } from '../../tools/xs/oracle-answerer.js';
+import { runScriptInXsHost, type XsHostRun } from '../../tools/xs/xs-host.js';
+import type { FakeOracle } from '../../host-sim/oracle/fake-oracle.js';
+import { recordsOf, storedOnce } from '../support/oracle-records.js';
+
+const ENTRY = fileURLToPath(new URL('../../tools/xs/moddable-fakes/main-scenario-entry.ts', import.meta.url));
+
+interface Report {
+  state: string;
+  reason?: string;
+  hotspot?: string;
+  networkState?: string;
+  deviceWallMs?: number;
+  trueWallMs: number;
+  lines: string[];
+  timeSets: number[];
+  timerDelays: number[];
+  loraRailOn: boolean | null;
+  wifiModes: number[];
+  nvsKeys: string[];
+  chipOpMode?: number;
+  chipSpiTransactions?: number;
+  frozenBuiltIns: number;
+  errorPrototypeFrozen: boolean;
+  absentGlobals: string[];
+}
+
+interface Booted {
+  readonly run: XsHostRun;
+  readonly report: Report;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly oracle: FakeOracle;
+}
+
+async function boot(args: Record<string, unknown>): Promise<Booted> {
+  const answerer = oracleAnswerer();
+  const run = await runScriptInXsHost(await bundleWithModdableFakes(ENTRY), {
+    args: { oracleKey: toHex(XS_ORACLE_KEY), ...args },
+    answer: answerer.answer,
+  });
+  const counters = run.turns.length > 0 ? (run.turns[run.turns.length - 1].counters ?? {}) : (run.start?.counters ?? {});
+  return { run, report: run.report as unknown as Report, counters, oracle: answerer.oracle };
+}
+
+const withMessage = (report: Report, prefix: string) => report.lines.filter((line) => line.startsWith(prefix));
+
+describe('Heltec V2, provisioned, access point in reach (6 minutes)', () => {
+  let booted: Booted;
+  beforeAll(async () => {
+    booted = await boot({ board: 'heltec_v2', minutes: 6 });
+  });
+
+  test('boots to a running hotspot for the board mc/config names', () => {
+    expect(booted.report.state).toBe('running');
+    expect(withMessage(booted.report, 'info covey booting ')).toEqual(['info covey booting board=heltec_v2 partition=covey\n']);
+    expect(withMessage(booted.report, 'info hotspot started ')).toHaveLength(1);
+  });
+
+  test('the SX1276 answers through device.io and is left receiving LoRa (RegOpMode 0x85)', () => {
+    expect(booted.report.chipSpiTransactions).toBeGreaterThan(0);
+    expect(booted.report.chipOpMode).toBe(0x85);
+  });
+
+  test('the status line is logged every minute through trace, one line each', () => {
+    const status = withMessage(booted.report, 'info status ');
+    expect(status).toHaveLength(6);
+    expect(status[0]).toMatch(/^info status up=1m00s clock=ok .* recoveries=0\n$/);
+    expect(booted.report.lines.every((line) => line.endsWith('\n') && line.indexOf('\n') === line.length - 1)).toBe(true);
+  });
+
+  test('SNTP set the clock once, to within a second of the true time', () => {
+    expect(booted.report.timeSets).toHaveLength(1);
+    const lag = booted.report.trueWallMs - (booted.report.deviceWallMs as number);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(1000);
+  });
+
+  test('the key was made on first boot and stored in NVS with the settings', () => {
+    expect(booted.report.nvsKeys).toEqual(expect.arrayContaining(['settings', 'seed', 'beaconEpoch']));
+  });
+
+  test('beacons went on air and their reports reached the oracle over the HTTP adapter, signatures verifying', () => {
+    const key = booted.report.hotspot as string;
+    const records = recordsOf(booted.oracle, fromHex(key));
+    expect(booted.oracle.hotspots.get(key)).toMatchObject({ region: 'EU868' });
+    expect(booted.counters.beaconsSent).toBeGreaterThanOrEqual(2);
+    expect(records.reports).toHaveLength(booted.counters.beaconsSent);
+    expect(records).toMatchObject({ other: 0, badSignatures: 0 });
+    expect(storedOnce(booted.oracle)).toBe(true);
+  });
+
+  test('the neighbour\'s beacons were heard by the device radio, witnessed, and the receipts uploaded', () => {
+    expect(booted.counters.neighbourBeaconsSent).toBe(2);
+    expect(booted.counters).toMatchObject({ framesHeard: 2, receiptsMade: 2, noTime: 0 });
+    expect(recordsOf(booted.oracle, fromHex(booted.report.hotspot as string)).receipts).toHaveLength(2);
+  });
+
+  test('it ran with no TextEncoder, TextDecoder or crypto global and with the built-ins frozen', () => {
+    expect(booted.report.absentGlobals).toEqual(expect.arrayContaining(['TextEncoder', 'TextDecoder', 'crypto']));
+    expect(booted.report.errorPrototypeFrozen).toBe(true);
+    expect(booted.report.frozenBuiltIns).toBeGreaterThan(30);
+  });
+
+  test('nothing was logged at error level', () => {
+    expect(booted.report.lines.filter((line) => line.startsWith('error '))).toEqual([]);
+  });
+});
+
+describe('Wi-Fi configured but the access point absent', () => {
+  let booted: Booted;
+  beforeAll(async () => {
+    booted = await boot({ board: 'heltec_v2', minutes: 6, accessPoint: false });
+  });
+
+  test('the hotspot still starts and keeps logging its status, with the clock unset', () => {
+    expect(booted.report.state).toBe('running');
+    const status = withMessage(booted.report, 'info status ');
+    expect(status).toHaveLength(6);
+    expect(status.every((line) => line.includes(' clock=unset '))).toBe(true);
+  });
+
+  test('it keeps listening: the neighbour\'s beacons are heard and counted as undatable', () => {
+    expect(booted.counters).toMatchObject({ framesHeard: 2, noTime: 2, receiptsMade: 0 });
+  });
+
+  test('Wi-Fi is retried in the background with growing waits, and nothing is sent', () => {
+    expect(booted.counters.wifiAttempts).toBeGreaterThanOrEqual(5);
+    expect(booted.report.networkState).toBe('connecting');
+    expect(booted.counters.httpRequests).toBe(0);
+    const waits = withMessage(booted.report, 'warn Wi-Fi not connected').map((line) => Number(/retryInS=(\d+)/.exec(line)?.[1]));
+    expect(waits.slice(0, 4)).toEqual([5, 10, 20, 40]);
+  });
+});
+
+describe('not provisioned', () => {
+  let booted: Booted;
+  beforeAll(async () => {
+    booted = await boot({ board: 'heltec_v2', minutes: 3, provisioned: false });
+  });
+
+  test('stays idle and says why, again every minute', () => {
+    expect(booted.report.state).toBe('unprovisioned');
+    const idle = withMessage(booted.report, 'warn not provisioned, idle ');
+    expect(idle).toHaveLength(4);
+    expect(idle[0]).toContain('no settings in NVS');
+  });
+
+  test('touches neither the radio nor Wi-Fi', () => {
+    expect(booted.report.chipSpiTransactions).toBe(0);
+    expect(booted.report.wifiModes).toEqual([]);
+  });
+});
+
+describe('T-Beam: the LoRa rail comes first', () => {
+  let booted: Booted;
+  beforeAll(async () => {
+    booted = await boot({ board: 'tbeam_v1', minutes: 1, neighbourBeaconsAtMs: [] });
+  });
+
+  test('the AXP192 LDO2 rail is switched on, the radio waits 10 ms, then answers', () => {
+    expect(booted.report.state).toBe('running');
+    expect(booted.report.loraRailOn).toBe(true);
+    expect(booted.report.timerDelays).toEqual([10]);
+    expect(booted.report.chipOpMode).toBe(0x85);
+  });
+});
