@@ -26,12 +26,9 @@
  * and no module body calls anything native (everything here is built inside `boot`). The XS tier runs
  * this entry point with those globals absent and the built-ins frozen (tests/xs/moddable-main-in-xs.test.ts).
  */
-import { createPortableSigner, PortableVerifier } from '../../proofs/ed25519-portable.js';
-import { Hotspot } from '../../src/hotspot.js';
-import { filterLog } from '../../src/log.js';
+import { createPortableSigner, filterLog, Hotspot, loadSettings, PortableVerifier, SETTINGS_KEY, SettingsError } from '../runtime.js';
 import type { Clock, Log, Radio } from '../../src/ports.js';
-import { loadSettings, SETTINGS_KEY } from '../../src/settings-store.js';
-import { SettingsError, type Settings } from '../../src/settings.js';
+import type { Settings } from '../../src/settings.js';
 import { ModdableClock } from './clock.js';
 import { readDeviceConfig, type DeviceConfig } from './device-config.js';
 import { PartitionFlash } from './flash.js';

@@ -11,8 +11,8 @@
  * Values come back as stored: a blob as a fresh Uint8Array, a string as a string. A boolean or an integer
  * in the domain (Preference stores those too) is not something covey writes: reading one is an error.
  */
-import { KEY_VALUE_LIMITS, type KeyValue } from '../../src/ports.js';
-import { utf8Length } from '../../src/settings.js';
+import type { KeyValue } from '../../src/ports.js';
+import { KEY_VALUE_LIMITS, utf8Length } from '../runtime.js';
 import type { PreferenceModule } from './moddable-api.js';
 
 /** The NVS namespace covey keeps its settings, seed and beacon epoch in. */

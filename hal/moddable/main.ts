@@ -1,8 +1,8 @@
 /**
- * The device entry point: the module the manifest names "main". Moddable calls a main module's default
- * export once the module is loaded (Moddable documentation/base/setup.md: "the setup and main modules
- * may optionally export a function as their module default export"), so the module body does nothing
- * itself and can be preloaded like the rest.
+ * The device entry point: the module the manifest's `creation.main` names ("hal/moddable/main").
+ * Moddable calls a main module's default export once the module is loaded (Moddable
+ * documentation/base/setup.md: "the setup and main modules may optionally export a function as their
+ * module default export"), so the module body does nothing itself and can be preloaded like the rest.
  *
  * This is the only covey module that imports Moddable's modules; it hands them to hal/moddable/boot.ts,
  * which builds the ports and starts the Hotspot. `npm run lint` type-checks this hand-over against

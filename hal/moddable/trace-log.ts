@@ -4,7 +4,7 @@
  * `trace` adds no newline, so the line ends here. Levels are filtered and secret fields redacted by
  * `filterLog` (src/log.ts), which the Hotspot and the entry point put in front of this.
  */
-import { formatLogLine } from '../../src/log.js';
+import { formatLogLine } from '../runtime.js';
 import type { Log, LogLevel } from '../../src/ports.js';
 import type { TraceFunction } from './moddable-api.js';
 

@@ -4,7 +4,7 @@
  * what the region allows.
  */
 import type { LoRaSettings } from '../../src/ports.js';
-import { BEACON_FRAME_BYTES } from '../../proofs/beacon.js';
+import { BEACON_FRAME_BYTES } from '../protocol.js';
 import { timeOnAirMs } from './airtime.js';
 import { AS923_1, AS923_2, AS923_3, AS923_4 } from './plans/as923.js';
 import { AU915 } from './plans/au915.js';

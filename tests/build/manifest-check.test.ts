@@ -82,6 +82,15 @@ test('a receipt partition missing from the partition table is named', () => {
 });
 
 test('imports that climb two folders are reported, not refused', () => {
-  const check = checkWith(() => undefined);
-  expect(check.deepImports).toContainEqual({ importer: 'hal/radio/regions.ts', specifier: '../../proofs/beacon.js' });
+  const probe = join(copy, 'hal/radio/deep-import-probe.ts');
+  writeFileSync(probe, "import { BEACON_FRAME_BYTES } from '../../proofs/beacon.js';\nexport const probe = BEACON_FRAME_BYTES;\n");
+  try {
+    const check = checkWith((manifest) => {
+      (manifest as Record<string, unknown>).preload = [...(manifest.preload as string[]), 'hal/radio/deep-import-probe'];
+    });
+    expect(check.deepImports).toContainEqual({ importer: 'hal/radio/deep-import-probe.ts', specifier: '../../proofs/beacon.js' });
+    expect(check.errors).toEqual([]);
+  } finally {
+    rmSync(probe);
+  }
 });

@@ -3,7 +3,7 @@
  * check them against values worked out from the same formulas independently (tests/radio).
  */
 import type { LoRaSettings } from '../../../src/ports.js';
-import { ldroEnabled } from '../../radio/airtime.js';
+import { ldroEnabled } from '../airtime.js';
 import {
   BANDWIDTH_CODE, CAD_EXIT_STANDBY, ChipMode, CommandStatus, IMAGE_CALIBRATION_BANDS, RampTime, TCXO_VOLTAGE_CODE,
   TIMEOUT_STEP_US,

@@ -12,7 +12,7 @@
  *   });
  */
 import type { Clock, LoRaSettings, Radio, RadioPacket, RadioStats } from '../../../src/ports.js';
-import { airtime, symbolMs } from '../../radio/airtime.js';
+import { airtime, symbolMs } from '../airtime.js';
 import { CommandBus } from './bus.js';
 import { SleepConfig, type TcxoVoltage } from './commands.js';
 import { Sx126xChip } from './chip.js';

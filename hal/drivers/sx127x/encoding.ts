@@ -3,7 +3,7 @@
  * register values → physical quantities for received packets. The formulas are the datasheet's; tests
  * check them against values worked out from those formulas independently.
  */
-import { ldroEnabled } from '../../radio/airtime.js';
+import { ldroEnabled } from '../airtime.js';
 import type { LoRaSettings } from '../../../src/ports.js';
 import {
   BANDWIDTHS_HZ, DETECT, FRF_DIVISOR, FXOSC_HZ, HF_PORT_MIN_HZ, LNA, MODEM_CONFIG_2, MODEM_CONFIG_3, OCP_ON, PA_CONFIG,

@@ -2,7 +2,7 @@
  * The one operation a radio can run at a time (a transmit or an activity detection), its watchdog, and
  * the checks on what the caller hands in.
  */
-import { airtime, symbolMs } from '../../radio/airtime.js';
+import { airtime, symbolMs } from '../airtime.js';
 import type { LoRaSettings, TimerHandle } from '../../../src/ports.js';
 import { RadioError } from './errors.js';
 
