@@ -27,14 +27,18 @@ export interface EmulatedSx126x {
 export function emulatedSx126x(options: EmulatedSx126xOptions): EmulatedSx126x {
   const { air, clock, name, pins, board } = options;
   const chip = new Sx1262({ air, clock, name, pins, board });
-  const radio = new Sx126x({
-    ...options.driver,
+  const radio = new Sx126x({ ...options.driver, ...wireSx126x(chip, pins, clock) });
+  return { chip, radio };
+}
+
+/** The SX126x driver's IO options for an emulated SX1262 on `pins`: the chip's classes on those pins. */
+export function wireSx126x(chip: Sx1262, pins: Sx1262Pins, clock: Clock): Pick<Sx126xOptions, WiringKeys> {
+  return {
     spi: { io: chip.SPI, clock: pins.sck, in: pins.miso, out: pins.mosi },
     select: { io: chip.Digital, pin: pins.nss },
     reset: { io: chip.Digital, pin: pins.reset },
     interrupt: { io: chip.Digital, pin: pins.dio1 },
     busy: { io: chip.Digital, pin: pins.busy },
     clock,
-  });
-  return { chip, radio };
+  };
 }

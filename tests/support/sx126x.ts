@@ -1,6 +1,6 @@
 /** Shared set-up for the SX126x suites: a test wiring (not a board), nodes on a TestAir, a virtual clock. */
 import { TestAir } from '../../host-sim/air/test-air.js';
-import { emulatedSx126x, type EmulatedSx126x, type EmulatedSx126xOptions } from '../../host-sim/chips/sx1262-radio.js';
+import { emulatedSx126x, wireSx126x, type EmulatedSx126x, type EmulatedSx126xOptions } from '../../host-sim/chips/sx1262-radio.js';
 import { VirtualClock } from '../../host-sim/kernel/virtual-clock.js';
 import type { Sx1262 } from '../../host-sim/chips/sx1262.js';
 import type { Sx126xOptions } from '../../hal/drivers/sx126x/sx126x.js';
@@ -31,14 +31,7 @@ export function settle(): Promise<void> {
 
 /** Driver options wiring a driver to an already made emulated chip (for faults injected before start). */
 export function wiringOf(chip: Sx1262, clock: VirtualClock): Pick<Sx126xOptions, 'spi' | 'select' | 'reset' | 'interrupt' | 'busy' | 'clock'> {
-  return {
-    spi: { io: chip.SPI, clock: TEST_PINS.sck, in: TEST_PINS.miso, out: TEST_PINS.mosi },
-    select: { io: chip.Digital, pin: TEST_PINS.nss },
-    reset: { io: chip.Digital, pin: TEST_PINS.reset },
-    interrupt: { io: chip.Digital, pin: TEST_PINS.dio1 },
-    busy: { io: chip.Digital, pin: TEST_PINS.busy },
-    clock,
-  };
+  return wireSx126x(chip, TEST_PINS, clock);
 }
 
 /** A payload of `length` bytes, 0, 1, 2, ... */
