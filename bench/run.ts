@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runOracleBench } from './oracle.js';
 import { runProofsBench } from './proofs.js';
 import { runRadioBench } from './radio.js';
 import { runReceiptQueueBench } from './receipt-queue.js';
@@ -18,6 +19,7 @@ const SUITES: Record<string, () => Promise<Figures>> = {
   radio: runRadioBench,
   queue: runReceiptQueueBench,
   xs: runXsBench,
+  oracle: runOracleBench,
 };
 
 async function main(names: string[]): Promise<number> {

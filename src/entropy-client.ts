@@ -6,7 +6,7 @@
  * Freshness. The oracle accepts a beacon whose entropy is at most its lifespan old (180 s by default,
  * reference/poc.md §3), judged on the oracle's own receive time of the reports, not on any hotspot's
  * clock. Between fetching entropy and the oracle receiving the receipts that quote it, a beacon must be
- * signed, pass listen-before-talk, be on air (109 bytes at SF12BW125 take about 3.6 s), be verified and
+ * signed, pass listen-before-talk, be on air (109 bytes at SF12BW125 take about 4.3 s), be verified and
  * signed by each witness, and be uploaded (a short coalescing delay and one HTTP exchange). The client
  * therefore accepts entropy only while it is younger than `maxAgeMs − safetyMarginMs` by the wall
  * clock: 120 s with the defaults, which leaves 60 s for all of that, and since the oracle publishes

@@ -13,7 +13,11 @@ import { addBuildCommand } from './commands/build.js';
 import { addInspectCommand } from './commands/inspect.js';
 import { processIo, reasonOf, type CliIo } from './commands/io.js';
 import { addKeygenCommand } from './commands/keygen.js';
+import { addOnboardCommand } from './commands/onboard.js';
+import { addOracleCommand } from './commands/oracle.js';
 import { addRegionsCommand } from './commands/regions.js';
+import { addRewardsCommand } from './commands/rewards.js';
+import { addVerifyCommand } from './commands/verify.js';
 import { isMainModule } from './entry.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -42,6 +46,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     addAirtimeCommand(program, context),
     addRegionsCommand(program, context),
     addBuildCommand(program, context),
+    addOracleCommand(program, context),
+    addVerifyCommand(program, context),
+    addOnboardCommand(program, context),
+    addRewardsCommand(program, context),
   ]) {
     command.configureOutput({ outputError: oneLineError(`covey ${command.name()}`, io) });
   }

@@ -15,6 +15,17 @@ const yieldToPromises = () => new Promise<void>((resolve) => setImmediate(resolv
 
 export class DrivenClock extends VirtualClock {
   private readonly due = new Set<Entry>();
+  /** Awaited after every event: e.g. real HTTP exchanges that must finish before time moves on. */
+  private quiesce: () => Promise<void> = yieldToPromises;
+
+  /** Waits for `wait` (as well as for promise callbacks) after every event. */
+  waitAfterEvents(wait: () => Promise<void>): void {
+    this.quiesce = async () => {
+      await yieldToPromises();
+      await wait();
+      await yieldToPromises();
+    };
+  }
 
   override setTimer(callback: () => void, delayMs: number): TimerHandle {
     const at = this.now() + Math.max(0, Math.ceil(Number.isFinite(delayMs) ? delayMs : 0));
@@ -50,11 +61,11 @@ export class DrivenClock extends VirtualClock {
       const next = this.nextDueMs();
       if (next === undefined || next > targetMs) break;
       this.runUntil(next);
-      await yieldToPromises();
+      await this.quiesce();
       if (++events > maxEvents) throw new Error(`more than ${maxEvents} events before ${targetMs} ms`);
     }
     this.runUntil(targetMs);
-    await yieldToPromises();
+    await this.quiesce();
   }
 
   runFor(ms: number): Promise<void> {

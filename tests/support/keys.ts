@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { PortableVerifier, type Signer, type Verifier } from '../../proofs/index.js';
 import { createHostSigner, HostVerifier } from '../../tools/crypto/node-ed25519.js';
+import { SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 
 /** A 32-byte seed derived from a label, so each test names its keys instead of inventing bytes. */
 export function seedFor(label: string): Uint8Array {
@@ -15,9 +16,12 @@ export function signerFor(label: string): Signer {
 
 export const portableVerifier = new PortableVerifier();
 export const hostVerifier = new HostVerifier();
+/** The oracle's verifier (libsodium). */
+export const sodiumVerifier = new SodiumVerifier();
 export const VERIFIERS: readonly (readonly [string, Verifier])[] = [
   ['portable', portableVerifier],
   ['host', hostVerifier],
+  ['sodium', sodiumVerifier],
 ];
 
 /** A Signer that counts its calls, to show that nothing was signed. */

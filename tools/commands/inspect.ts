@@ -70,7 +70,7 @@ function optionalKey(text: string | undefined, option: string): Uint8Array | und
   }
 }
 
-function readInput(file: string): Uint8Array {
+export function readInput(file: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(file));
   } catch (error) {

@@ -1,0 +1,146 @@
+/**
+ * `npm run bench -- oracle`: the oracle's throughput.
+ *
+ * - ingestReceiptsPerSec, ingestP99Ms: HTTP on 127.0.0.1 against an oracle in its own process, batches of
+ *   50 distinct freshly signed witness receipts from 200 hotspots, INGEST_CONCURRENCY requests in flight.
+ *   Best of the server in-line (0 prepare workers) and with one prepare worker per core.
+ * - verifyReceiptsPerSecPerCore: the verifier alone on this thread, end to end: decode each upload batch,
+ *   check every signature once, store the items, judge every beacon group, store the verdicts, close the
+ *   reward epoch (22,000 items: 2,000 beacons by 200 hotspots, 10 witnesses each).
+ * - verifyReceiptsPerSec: the same with decoding and signature checks on worker threads (one per core)
+ *   while this thread stores and judges.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { SodiumVerifier } from '../tools/crypto/sodium-ed25519.js';
+import { oracleConfig } from '../tools/oracle/config.js';
+import { prepareBatch, type PreparedBatch } from '../tools/oracle/ingest-prepare.js';
+import type { ItemFields } from '../tools/oracle/model.js';
+import { PreparePool } from '../tools/oracle/prepare-pool.js';
+import { recordOf } from '../tools/oracle/registry.js';
+import { SqliteStore } from '../tools/oracle/store/sqlite-store.js';
+import { VerifierRunner } from '../tools/oracle/verifier/runner.js';
+import { pocTraffic, receiptBatches, syntheticNetwork } from './oracle-data.js';
+
+export const INGEST_CONCURRENCY = 16;
+const START_MS = Date.UTC(2026, 10, 1);
+
+function post(agent: Agent, url: URL, body: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/cbor', 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function startServerProcess(dbPath: string, workers: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'oracle-server.ts'), dbPath, String(workers)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => line.startsWith('listening ') && resolve(line.slice(10)));
+    child.on('exit', (code) => reject(new Error(`oracle process exited (${code})`)));
+  });
+  return { url: new URL('/v1/receipts', url), stop: () => new Promise<void>((resolve) => { child.on('exit', () => resolve()); child.stdin.end(); }) };
+}
+
+async function ingestRun(workers: number): Promise<{ perSec: number; p99: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'covey-bench-ingest-'));
+  try {
+    const network = syntheticNetwork(200, 'ingest');
+    const batches = receiptBatches(network, 150, 50, Date.now());
+    const server = await startServerProcess(join(dir, 'oracle.sqlite'), workers);
+    const agent = new Agent({ keepAlive: true, maxSockets: INGEST_CONCURRENCY });
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: INGEST_CONCURRENCY }, async () => {
+      while (next < batches.length) {
+        const body = batches[next++];
+        const t0 = performance.now();
+        const status = await post(agent, server.url, body);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) throw new Error(`ingest answered ${status}`);
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    agent.destroy();
+    await server.stop();
+    latencies.sort((a, b) => a - b);
+    return { perSec: (batches.length * 50) / seconds, p99: latencies[Math.floor(latencies.length * 0.99)] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Verifies synthetic traffic end to end as the oracle does while it runs: uploads arrive round after
+ * round (200 beacons, each hotspot's items of a round in one upload), and the verifier judges each round
+ * once its witness window has passed, while the next rounds are being decoded and checked.
+ */
+async function verifyRun(prepare: (body: Uint8Array) => Promise<PreparedBatch>): Promise<number> {
+  const network = syntheticNetwork(200, 'verify');
+  const traffic = pocTraffic(network, { beacons: 2000, witnessesPerBeacon: 10, startMs: START_MS, roundBeacons: 200 });
+  const store = SqliteStore.open(':memory:');
+  for (const hotspot of network.hotspots) await store.putHotspot(recordOf(hotspot.onboard, START_MS));
+  for (const entropy of traffic.entropy) await store.putEntropy(entropy);
+  // Each hotspot beacons every 200 s here, so the beacon interval is one minute rather than 6 h.
+  const config = oracleConfig({ beaconIntervalMs: 60_000 });
+  const runner = new VerifierRunner({ store, config, clock: { wallMs: () => START_MS, setTimer: () => undefined, clearTimer: () => undefined } });
+  const started = performance.now();
+  // Every upload handed over at once, so that worker threads (if any) keep working ahead of this thread.
+  const prepared = traffic.rounds.map((round) => round.batches.map((body) => prepare(body)));
+  let judged = 0;
+  for (const [r, round] of traffic.rounds.entries()) {
+    for (const pending of prepared[r]) {
+      const batch = await pending;
+      if (!batch.ok) throw new Error('a synthetic batch did not decode');
+      // Uploaded promptly: each item reaches the oracle 2 s after the device made it.
+      const fields = batch.items.map((item) => ({ ...item.fields, receivedMs: (item.fields?.timeMs ?? 0) + 2000 }) as ItemFields);
+      const fresh = await store.insertItems(fields);
+      runner.admit(fields.filter((_, i) => fresh[i])); // as the oracle's ingest does
+    }
+    judged += (await runner.runOnce(round.lastBeaconMs + 2000 + config.maxWitnessLagMs, 0)).judged;
+  }
+  const last = await runner.runOnce(Number.MAX_SAFE_INTEGER);
+  judged += last.judged;
+  const seconds = (performance.now() - started) / 1000;
+  const counts = await store.counts();
+  await store.close();
+  if (judged !== traffic.receipts || last.closedEpochs.length !== 1) throw new Error(`judged ${judged} of ${traffic.receipts}`);
+  if ((counts.byVerdict['witness valid none'] ?? 0) < traffic.receipts * 0.8) throw new Error(`too few valid witnesses: ${JSON.stringify(counts.byVerdict)}`);
+  return traffic.receipts / seconds;
+}
+
+export async function runOracleBench(): Promise<Record<string, number | string>> {
+  const cores = availableParallelism();
+  const inline = await ingestRun(0);
+  const pooled = await ingestRun(cores);
+  const best = pooled.perSec > inline.perSec ? { ...pooled, workers: cores } : { ...inline, workers: 0 };
+  const verifier = new SodiumVerifier();
+  const perCore = await verifyRun((body) => Promise.resolve(prepareBatch(body, verifier)));
+  const pool = new PreparePool(Number(process.env.COVEY_BENCH_WORKERS ?? cores));
+  let allCores: number;
+  try {
+    allCores = await verifyRun((body) => pool.prepare(body));
+  } finally {
+    await pool.close();
+  }
+  return {
+    ingestReceiptsPerSec: Math.round(best.perSec),
+    ingestP99Ms: Math.round(best.p99 * 10) / 10,
+    ingestConcurrency: INGEST_CONCURRENCY,
+    ingestPrepareWorkers: best.workers,
+    ingestReceiptsPerSecInline: Math.round(inline.perSec),
+    ingestReceiptsPerSecPooled: Math.round(pooled.perSec),
+    verifyReceiptsPerSecPerCore: Math.round(perCore),
+    verifyReceiptsPerSec: Math.round(allCores),
+    cores,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The CPU-bound half of ingest: reading each item's bytes and signed body out of the batch must give the
+ * same verdicts and records as decoding with proofs/ and re-encoding, on valid and damaged batches; the
+ * packed form for worker threads must carry every field; the worker pool must agree with in-line work.
+ */
+import fc from 'fast-check';
+import {
+  decodeUploadBatch, encodeBatchItem, encodeUploadBatch, Reason, verifyBatchItem, type BatchItem,
+} from '../../proofs/index.js';
+import { fieldsOf, prepareBatch, type PreparedBatch } from '../../tools/oracle/ingest-prepare.js';
+import { itemSpans } from '../../tools/oracle/item-spans.js';
+import { PreparePool } from '../../tools/oracle/prepare-pool.js';
+import { packBatch, unpackBatch } from '../../tools/oracle/prepared-wire.js';
+import { signerFor, sodiumVerifier } from '../support/keys.js';
+import { entropyRecord, signedBeaconReport, signedReceipt } from '../support/oracle-items.js';
+
+const uploader = signerFor('prepare uploader');
+const other = signerFor('prepare other');
+const entropy = entropyRecord(29_000_000);
+
+/** A mixed batch: the uploader's beacon report, its receipts, one receipt and one report signed by someone else. */
+function batchOf(count: number, rssi: number): { body: Uint8Array; items: BatchItem[] } {
+  const items: BatchItem[] = [{ kind: 'beacon', report: signedBeaconReport(uploader, { entropy, nonce: Uint8Array.of(9, 9, 9, count) }) }];
+  for (let i = 0; i < count; i++) {
+    const report = signedBeaconReport(other, { entropy, nonce: Uint8Array.of(i, 1, 2, 3) });
+    items.push({ kind: 'witness', receipt: signedReceipt(report, i === 1 ? other : uploader, { rssiDdbm: rssi - i }) });
+  }
+  items.push({ kind: 'beacon', report: signedBeaconReport(other, { entropy }) });
+  return { body: encodeUploadBatch({ uploader: uploader.publicKey, items }), items };
+}
+
+/** What the oracle did before item spans: decode, verify with proofs, re-encode for storage. */
+function reference(body: Uint8Array): PreparedBatch {
+  let batch;
+  try {
+    batch = decodeUploadBatch(body);
+  } catch {
+    return { ok: false, error: 'malformed', detail: '' };
+  }
+  return {
+    ok: true, uploader: batch.uploader,
+    items: batch.items.map((d) => {
+      if (d.item === undefined) return { id: d.id, reason: d.error.code === 'UnknownVersion' ? Reason.unknown_version : Reason.malformed };
+      const reason = verifyBatchItem(batch.uploader, d.item, sodiumVerifier);
+      return reason === Reason.none
+        ? { id: d.id, reason, fields: fieldsOf(batch.uploader, d.id, d.item, encodeBatchItem(d.item)) }
+        : { id: d.id, reason };
+    }),
+  };
+}
+
+const comparable = (batch: PreparedBatch) => (batch.ok ? { ...batch, items: batch.items.map((i) => ({ ...i })) } : { ok: false });
+
+describe('item spans', () => {
+  test('cover each item exactly as the encoder writes it', () => {
+    const { body, items } = batchOf(4, -900);
+    expect(itemSpans(body).map(([start, end]) => body.slice(start, end))).toEqual(items.map(encodeBatchItem));
+  });
+
+  test('give the same verdicts and records as decoding and re-encoding, on valid and damaged batches (property)', () => {
+    const { body } = batchOf(3, -1000);
+    expect(prepareBatch(body, sodiumVerifier)).toEqual(reference(body));
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 7 }), (at, bit) => {
+        const damaged = Uint8Array.from(body);
+        damaged[at % damaged.length] ^= 1 << bit;
+        expect(comparable(prepareBatch(damaged, sodiumVerifier))).toEqual(comparable(reference(damaged)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('packed batches for worker threads', () => {
+  test('unpack to the batch that was packed, and transfer their buffers', () => {
+    const prepared = prepareBatch(batchOf(5, -1100).body, sodiumVerifier);
+    const { packed, transfer } = packBatch(prepared);
+    expect(transfer).toHaveLength(2);
+    expect(unpackBatch(structuredClone(packed))).toEqual(prepared);
+  });
+
+  test('carry a refused batch as it is', () => {
+    const refused = prepareBatch(Uint8Array.of(0x85, 0x05), sodiumVerifier);
+    expect(refused.ok).toBe(false);
+    expect(unpackBatch(packBatch(refused).packed)).toEqual(refused);
+  });
+});
+
+describe('the prepare pool', () => {
+  test('worker threads agree with in-line preparation', async () => {
+    const pool = new PreparePool(2);
+    try {
+      const bodies = [batchOf(2, -950).body, Uint8Array.of(1, 2, 3), batchOf(6, -1050).body];
+      const pooled = await Promise.all(bodies.map((body) => pool.prepare(body)));
+      expect(pooled).toEqual(bodies.map((body) => prepareBatch(body, sodiumVerifier)));
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.prepare(Uint8Array.of(1))).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The CPU-bound half of ingest, free of the database and the clock so that worker threads can run it:
+ * decode an UploadBatch strictly, check each item's signature once, and turn the good ones into the
+ * records the store keeps. tools/oracle/ingest.ts does the rest (registry, limits, storage, the ack).
+ */
+import {
+  beaconDigest, decodeUploadBatch, encodeBatchItem, equalBytes, isDecodeError, Reason, reportedBeacon, SignatureDomain,
+  verifyBatchItem, type BatchItem, type ReasonCode, type Verifier,
+} from '../../proofs/index.js';
+import { itemSpans, signatureOf, signedMessageOf } from './item-spans.js';
+import type { ItemFields } from './model.js';
+
+/** One item of a batch: its id, and the fields to store or the reason it is refused. */
+export interface PreparedItem {
+  readonly id: Uint8Array;
+  readonly reason: ReasonCode;
+  /** Present when the item decoded and its signature verified (reason none). */
+  readonly fields?: Omit<ItemFields, 'receivedMs'>;
+}
+
+export type PreparedBatch =
+  | { readonly ok: true; readonly uploader: Uint8Array; readonly items: readonly PreparedItem[] }
+  | { readonly ok: false; readonly error: 'malformed' | 'unknown_version'; readonly detail: string };
+
+/** The stored form of a verified item; `body` is its canonical encoding (encodeBatchItem(item)). */
+export function fieldsOf(uploader: Uint8Array, id: Uint8Array, item: BatchItem, body = encodeBatchItem(item)): Omit<ItemFields, 'receivedMs'> {
+  if (item.kind === 'witness') {
+    const r = item.receipt;
+    return {
+      id, uploader, kind: 'witness', body, digest: r.beaconDigest, frequencyHz: r.frequencyHz, dataRate: r.dataRate,
+      timeMs: r.timeMs, rssiDdbm: r.rssiDdbm, snrDdb: r.snrDdb,
+    };
+  }
+  const r = item.report;
+  const beacon = reportedBeacon(r);
+  return {
+    id, uploader, kind: 'beacon', body, digest: beaconDigest(r.frame), frequencyHz: r.frequencyHz, dataRate: r.dataRate,
+    timeMs: r.timeMs, txPowerDdbm: r.txPowerDdbm, entropyEpoch: beacon.entropyEpoch, entropyTag: beacon.entropyTag,
+  };
+}
+
+/**
+ * Checks one decoded item's signature against the uploader, from its bytes in the batch (item-spans.ts);
+ * the same verdict as proofs' verifyBatchItem, which it falls back to if the bytes are not as expected.
+ */
+function verifyItem(uploader: Uint8Array, item: BatchItem, bytes: Uint8Array, verifier: Verifier): ReasonCode {
+  if (item.kind === 'beacon' && !equalBytes(reportedBeacon(item.report).beaconer, uploader)) return Reason.wrong_signer;
+  const domain = item.kind === 'witness' ? SignatureDomain.WitnessReceipt : SignatureDomain.BeaconReport;
+  const message = signedMessageOf(bytes, domain);
+  if (message === undefined) return verifyBatchItem(uploader, item, verifier);
+  return verifier.verify(signatureOf(bytes), message, uploader) ? Reason.none : Reason.bad_signature;
+}
+
+/** Decodes a batch body and checks each item's signature against the uploader, once. */
+export function prepareBatch(body: Uint8Array, verifier: Verifier): PreparedBatch {
+  let batch;
+  try {
+    batch = decodeUploadBatch(body);
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return { ok: false, error: error.code === 'UnknownVersion' ? 'unknown_version' : 'malformed', detail: error.message };
+  }
+  const { uploader } = batch;
+  const spans = itemSpans(body);
+  const items = batch.items.map((decoded, i): PreparedItem => {
+    if (decoded.item === undefined) {
+      const reason = decoded.error.code === 'UnknownVersion' ? Reason.unknown_version : Reason.malformed;
+      return { id: decoded.id, reason };
+    }
+    // A copy, not a view: a view would carry the whole batch along to the store or across threads.
+    const bytes = body.slice(spans[i][0], spans[i][1]);
+    const reason = verifyItem(uploader, decoded.item, bytes, verifier);
+    if (reason !== Reason.none) return { id: decoded.id, reason };
+    return { id: decoded.id, reason, fields: fieldsOf(uploader, decoded.id, decoded.item, bytes) };
+  });
+  return { ok: true, uploader, items };
+}

@@ -1,0 +1,104 @@
+/**
+ * `POST /v1/receipts`: an UploadBatch in, an UploadAck out (docs/protocol.md §4.5, §5).
+ *
+ * - Bad envelope: 400 `malformed` / `unknown_version`; nothing stored.
+ * - Uploader not onboarded: 403 `unknown_hotspot`. Over its request rate: 429 with Retry-After.
+ * - No item carries a valid signature of the uploader (and some carry a bad one): 422 `bad_signature`.
+ * - Otherwise 200 with an ack listing every item: stored, duplicate (stored before: uploads are
+ *   idempotent) or rejected with its reason. Rejected items are never stored.
+ *
+ * Every stored item is pending until the verifier judges it; a late one is judged `too_late`, never dropped.
+ */
+import {
+  AckStatus, encodeUploadAck, Reason, toHex, type AckResult, type Verifier,
+} from '../../proofs/index.js';
+import { cborAnswer, errorAnswer, refuseBody, type Answer } from './answer.js';
+import type { OracleClock } from './clock.js';
+import type { OracleConfig } from './config.js';
+import { prepareBatch, type PreparedBatch, type PreparedItem } from './ingest-prepare.js';
+import type { ItemFields } from './model.js';
+import { RateLimiter, retryAfterSeconds } from './rate-limit.js';
+import type { OracleStore } from './store/store.js';
+
+export interface IngestOptions {
+  readonly store: OracleStore;
+  readonly verifier: Verifier;
+  readonly clock: OracleClock;
+  readonly config: Pick<OracleConfig, 'maxBodyBytes' | 'maxBatchItems' | 'requestsPerMinute' | 'requestBurst'>;
+  /** Decodes and verifies off the main thread when given (a worker pool); default: in-line. */
+  readonly prepare?: (body: Uint8Array) => Promise<PreparedBatch>;
+  /** Told about the items just stored (the verifier holds them until their verdict). */
+  readonly onStored?: (items: readonly ItemFields[]) => void;
+}
+
+/** What one upload did, for metrics. */
+export interface IngestOutcome {
+  readonly answer: Answer;
+  readonly stored: number;
+  readonly duplicates: number;
+  /** The reason code of each rejected item. */
+  readonly rejected: readonly number[];
+}
+
+export class Ingest {
+  private readonly limiter: RateLimiter;
+  private prepare: (body: Uint8Array) => Promise<PreparedBatch>;
+
+  constructor(private readonly options: IngestOptions) {
+    this.limiter = new RateLimiter({ perMinute: options.config.requestsPerMinute, burst: options.config.requestBurst });
+    this.prepare = options.prepare ?? ((body) => Promise.resolve(prepareBatch(body, options.verifier)));
+  }
+
+  /** From now on, decodes and verifies uploads with `prepare` (a worker pool) instead of in-line. */
+  useWorkers(prepare: (body: Uint8Array) => Promise<PreparedBatch>): void {
+    this.prepare = prepare;
+  }
+
+  async receipts(contentType: string | undefined, body: Uint8Array | undefined): Promise<IngestOutcome> {
+    const receivedMs = this.options.clock.wallMs();
+    const refused = refuseBody(contentType, body, this.options.config.maxBodyBytes);
+    if (refused !== undefined) return only(refused);
+    const prepared = await this.prepare(body as Uint8Array);
+    if (!prepared.ok) return only(errorAnswer(400, prepared.error, prepared.detail));
+    const { uploader, items } = prepared;
+    const { maxBatchItems } = this.options.config;
+    if (items.length > maxBatchItems) return only(errorAnswer(413, 'too_large', `this oracle takes at most ${maxBatchItems} items a batch`));
+    const key = toHex(uploader);
+    const wait = this.limiter.take(key, receivedMs);
+    if (wait > 0) return only(errorAnswer(429, 'rate_limited', 'too many uploads from this hotspot', { 'retry-after': retryAfterSeconds(wait) }));
+    if ((await this.options.store.hotspot(uploader)) === undefined) {
+      return only(errorAnswer(403, 'unknown_hotspot', 'onboard the hotspot (POST /v1/hotspots) before uploading'));
+    }
+    const good = items.filter((item) => item.fields !== undefined);
+    const unsigned = items.some((item) => item.reason === Reason.bad_signature || item.reason === Reason.wrong_signer);
+    if (good.length === 0 && unsigned) {
+      return only(errorAnswer(422, 'bad_signature', 'no item is signed by the uploader; check the device key'));
+    }
+    const fields = good.map((item) => ({ ...item.fields, receivedMs }) as ItemFields);
+    const fresh = await this.options.store.insertItems(fields);
+    this.options.onStored?.(fields.filter((_, i) => fresh[i]));
+    return this.ack(prepared.items, fresh);
+  }
+
+  private ack(items: readonly PreparedItem[], fresh: readonly boolean[]): IngestOutcome {
+    let next = 0;
+    let stored = 0;
+    let duplicates = 0;
+    const rejected: number[] = [];
+    const results = items.map((item): AckResult => {
+      if (item.fields === undefined) {
+        rejected.push(item.reason);
+        return { id: item.id, status: AckStatus.Rejected, reason: item.reason };
+      }
+      const isNew = fresh[next++];
+      if (isNew) stored++;
+      else duplicates++;
+      return { id: item.id, status: isNew ? AckStatus.Stored : AckStatus.Duplicate, reason: Reason.none };
+    });
+    return { answer: cborAnswer(encodeUploadAck({ results })), stored, duplicates, rejected };
+  }
+}
+
+function only(answer: Answer): IngestOutcome {
+  return { answer, stored: 0, duplicates: 0, rejected: [] };
+}

@@ -1,0 +1,131 @@
+/**
+ * What the oracle keeps: registered hotspots, the entropy it published, every item it stored with the
+ * time it arrived, and the verdicts and rewards the verifier reached. Plain records, shared by the
+ * store (tools/oracle/store/), the verifier (tools/oracle/verifier/) and the HTTP server.
+ */
+
+/** A position asserted at onboarding: degrees × 10^7, and the H3 cell (resolution 12) that contains it. */
+export interface AssertedLocation {
+  readonly latE7: number;
+  readonly lonE7: number;
+  /** H3 index, resolution ASSERT_RESOLUTION, as h3-js prints it. */
+  readonly cell: string;
+}
+
+/** Locations are kept as resolution-12 cells (about 9 m across), as Helium asserted them. */
+export const ASSERT_RESOLUTION = 12;
+
+export interface HotspotRecord {
+  /** The 32-byte ed25519 public key: the hotspot's id. */
+  readonly key: Uint8Array;
+  /** Absent when the hotspot is known but has not asserted a location (`not_asserted`). */
+  readonly location?: AssertedLocation;
+  /** Antenna gain, 0.1 dBi. */
+  readonly gainDdbi: number;
+  /** Region id, e.g. EU868. */
+  readonly region: string;
+  /** The signed Onboard request's own time, ms: a request older than this one is refused (409). */
+  readonly assertedAtMs: number;
+  /** When the oracle registered (or last updated) it, oracle clock. */
+  readonly registeredMs: number;
+  /** The Onboard request as received, when there was one. */
+  readonly request?: Uint8Array;
+}
+
+export interface EntropyRecord {
+  readonly epoch: number;
+  readonly data: Uint8Array;
+  /** When it became valid, ms since the Unix epoch (oracle clock). */
+  readonly timeMs: number;
+  /** The signed Entropy message as served. */
+  readonly encoded: Uint8Array;
+}
+
+export type ItemKind = 'beacon' | 'witness';
+
+/** pending: not judged yet; valid / invalid: judged (a valid one may still be unselected). */
+export type ItemStatus = 'pending' | 'valid' | 'invalid';
+
+/** Whose fault an invalid verdict is (Helium's participant_side). */
+export type Side = 'beaconer' | 'witness';
+
+/** The fields of a stored item the verifier reads, decoded once at ingest. */
+export interface ItemFields {
+  /** receiptId(uploader, body): 16 bytes. */
+  readonly id: Uint8Array;
+  /** Who uploaded and signed it (for a beacon, also the beaconer). */
+  readonly uploader: Uint8Array;
+  readonly kind: ItemKind;
+  /** The item's canonical encoding as it stood in the batch. */
+  readonly body: Uint8Array;
+  /** Oracle receive time, ms since the Unix epoch: every timing check uses this. */
+  readonly receivedMs: number;
+  /** The beacon digest: of the frame for a beacon report, as quoted for a witness receipt. */
+  readonly digest: Uint8Array;
+  readonly frequencyHz: number;
+  readonly dataRate: number;
+  /** The device's own time for the event (TxDone / RxDone); informative only. */
+  readonly timeMs: number;
+  /** Witness: RSSI, 0.1 dBm. */
+  readonly rssiDdbm?: number;
+  /** Witness: SNR, 0.1 dB. */
+  readonly snrDdb?: number;
+  /** Beacon: conducted power, 0.1 dBm. */
+  readonly txPowerDdbm?: number;
+  /** Beacon: the entropy epoch quoted in the frame. */
+  readonly entropyEpoch?: number;
+  /** Beacon: the first 4 bytes of that entropy, as quoted. */
+  readonly entropyTag?: Uint8Array;
+}
+
+export interface Verdict {
+  readonly status: ItemStatus;
+  /** proofs/reasons.ts code; Reason.none when valid or pending. */
+  readonly reason: number;
+  readonly side?: Side;
+  /**
+   * Passed every check made when its beacon was judged: all but reciprocity and selection, which wait
+   * for the epoch to close. Reciprocity looks at these, so it never depends on itself.
+   */
+  readonly passed: boolean;
+  /**
+   * Witness: among the first maxWitnessesPerBeacon valid ones, so rewarded. Set when its beacon is judged
+   * and revised when the epoch closes if reciprocity removed a witness before it. Reward units are kept
+   * per hotspot and epoch (RewardRow), not per item: closing an epoch then writes only what changed.
+   */
+  readonly selected: boolean;
+  /** When it was judged, oracle clock. */
+  readonly verifiedMs?: number;
+  /** The reward epoch it counts in (from the beacon's receive time). */
+  readonly epoch?: number;
+}
+
+/**
+ * An item as the store returns it. `body` is left out by the reads the verifier makes (it judges the
+ * decoded fields, never the bytes), which keeps those reads small.
+ */
+export type StoredItem = Omit<ItemFields, 'body'> & { readonly body?: Uint8Array } & Verdict;
+
+/** What closing an epoch reads of an item: who, which beacon, when, and its verdict so far. */
+export type EpochItem = Pick<StoredItem, 'id' | 'uploader' | 'kind' | 'digest' | 'receivedMs'> & Verdict;
+
+/** A verdict to record for one item. */
+export interface VerdictUpdate extends Verdict {
+  readonly id: Uint8Array;
+}
+
+/** One hotspot's reward for one epoch. */
+export interface RewardRow {
+  readonly epoch: number;
+  readonly hotspot: Uint8Array;
+  /** Sum of HIP-15 reward units for its valid beacons. */
+  readonly beaconUnits: number;
+  /** Sum of reward units for its selected witnesses. */
+  readonly witnessUnits: number;
+  /** Hex-density scale applied (1 when scaling is off). */
+  readonly scale: number;
+  /** Share of the epoch's pool, in reward units of rewardPoolPerEpoch. */
+  readonly amount: number;
+  readonly beacons: number;
+  readonly witnesses: number;
+}

@@ -1,0 +1,467 @@
+/**
+ * OracleStore on one embedded SQLite file (better-sqlite3). Every statement is prepared once, when the
+ * store opens; every all-or-nothing write is one SQLite transaction. better-sqlite3 is synchronous, so
+ * the async methods only wrap their results: the interface is async for a future networked store.
+ * Schema: migrations.ts. Rows come back as records with BLOBs as plain Uint8Array copies (never Buffer,
+ * which callers could mistake for their own memory), 0/1 as booleans, and NULL as an absent field.
+ */
+import Database from 'better-sqlite3';
+import { hexOf } from '../hex.js';
+import { reasonName } from '../../../proofs/reasons.js';
+import type {
+  EntropyRecord, EpochItem, HotspotRecord, ItemFields, ItemKind, ItemStatus, RewardRow, Side, StoredItem, VerdictUpdate,
+} from '../model.js';
+import { migrate, pendingMigrations, SchemaVersionError } from './migrations.js';
+import type { HotspotSummary, ItemCounts, OracleStore, ReciprocityFacts } from './store.js';
+
+const HOTSPOT_COLUMNS = 'key, lat_e7, lon_e7, cell, gain_ddbi, region, asserted_at_ms, registered_ms, request';
+/** Every column the verifier reads: all but the body, which it never needs (StoredItem). */
+const ITEM_COLUMNS = `id, uploader, kind, received_ms, digest, frequency_hz, data_rate, time_ms, rssi_ddbm, snr_ddb,
+  tx_power_ddbm, entropy_epoch, entropy_tag, status, reason, side, passed, selected, verified_ms, epoch`;
+const REWARD_COLUMNS = 'epoch, hotspot, beacon_units, witness_units, scale, amount, beacons, witnesses';
+
+/** Every statement the store runs, prepared once when it opens. */
+const SQL = {
+  putHotspot: `INSERT INTO hotspots (${HOTSPOT_COLUMNS})
+    VALUES (@key, @latE7, @lonE7, @cell, @gainDdbi, @region, @assertedAtMs, @registeredMs, @request)
+    ON CONFLICT (key) DO UPDATE SET lat_e7 = excluded.lat_e7, lon_e7 = excluded.lon_e7, cell = excluded.cell,
+      gain_ddbi = excluded.gain_ddbi, region = excluded.region, asserted_at_ms = excluded.asserted_at_ms,
+      registered_ms = excluded.registered_ms, request = excluded.request`,
+  hotspot: `SELECT ${HOTSPOT_COLUMNS} FROM hotspots WHERE key = ?`,
+  allHotspots: `SELECT ${HOTSPOT_COLUMNS} FROM hotspots ORDER BY key`,
+  hotspotCount: 'SELECT count(*) AS n FROM hotspots',
+  putEntropy: 'INSERT INTO entropy (epoch, data, time_ms, encoded) VALUES (?, ?, ?, ?) ON CONFLICT (epoch) DO NOTHING',
+  entropy: 'SELECT epoch, data, time_ms, encoded FROM entropy WHERE epoch = ?',
+  latestEntropy: 'SELECT epoch, data, time_ms, encoded FROM entropy ORDER BY epoch DESC LIMIT 1',
+  // ON CONFLICT (id) DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also skip a row that breaks a
+  // NOT NULL or CHECK constraint and report it as a duplicate; this skips only a known id. Positional
+  // parameters (itemParams, same order), the hot path: binding by name cost about 10% more CPU per row.
+  insertItem: `INSERT INTO items (id, uploader, kind, body, received_ms, digest, frequency_hz, data_rate, time_ms,
+      rssi_ddbm, snr_ddb, tx_power_ddbm, entropy_epoch, entropy_tag)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (id) DO NOTHING`,
+  // INDEXED BY: left to itself the planner reads DISTINCT digests from items_by_digest, every item.
+  // Read once when the verifier starts: a scan, rather than an index every insert and verdict would pay for.
+  pendingItems: `SELECT ${ITEM_COLUMNS} FROM items WHERE status = 'pending' ORDER BY received_ms, id`,
+  item: `SELECT ${ITEM_COLUMNS}, body FROM items WHERE id = ?`,
+  group: `SELECT ${ITEM_COLUMNS} FROM items WHERE digest = ? ORDER BY received_ms, id`,
+  hasJudged: `SELECT EXISTS (SELECT 1 FROM items WHERE digest = ? AND status <> 'pending') AS judged`,
+  // Positional parameters (verdictParams, same order): the verifier's hot path, like insertItem.
+  updateVerdict: `UPDATE items SET status = ?, reason = ?, side = ?, passed = ?, selected = ?, verified_ms = ?,
+      epoch = ?
+    WHERE id = ?`,
+  beaconsOf: `SELECT ${ITEM_COLUMNS} FROM items
+    WHERE uploader = ? AND kind = 'beacon' AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id`,
+  // Only what closing an epoch reads (EpochItem), in raw rows: every judged item of the epoch passes here.
+  epochItems: `SELECT id, uploader, kind, digest, received_ms, status, reason, side, passed, selected, verified_ms, epoch
+    FROM items WHERE epoch = ? AND status <> 'pending' ORDER BY received_ms, id`,
+  // HIP-106 (poc.md §3): a witness that passed; a beacon that passed and has a witness that passed.
+  reciprocity: `SELECT
+      EXISTS (SELECT 1 FROM items WHERE uploader = @key AND kind = 'witness'
+        AND received_ms >= @fromMs AND received_ms < @toMs AND passed = 1) AS witness,
+      EXISTS (SELECT 1 FROM items AS b WHERE b.uploader = @key AND b.kind = 'beacon'
+        AND b.received_ms >= @fromMs AND b.received_ms < @toMs AND b.passed = 1
+        AND EXISTS (SELECT 1 FROM items AS w WHERE w.digest = b.digest AND w.kind = 'witness' AND w.passed = 1)) AS beacon`,
+  counts: 'SELECT kind, status, reason, count(*) AS n FROM items GROUP BY kind, status, reason',
+  countsOf: 'SELECT kind, status, reason, count(*) AS n FROM items WHERE uploader = ? GROUP BY kind, status, reason',
+  lastReceived: `SELECT (SELECT max(received_ms) FROM items WHERE uploader = @key AND kind = 'beacon') AS beacon,
+      (SELECT max(received_ms) FROM items WHERE uploader = @key AND kind = 'witness') AS witness`,
+  insertEpoch: 'INSERT INTO epochs (epoch, closed_ms) VALUES (?, ?)',
+  epochClosed: 'SELECT 1 AS closed FROM epochs WHERE epoch = ?',
+  insertReward: `INSERT INTO rewards (${REWARD_COLUMNS})
+    VALUES (@epoch, @hotspot, @beaconUnits, @witnessUnits, @scale, @amount, @beacons, @witnesses)`,
+  rewards: `SELECT ${REWARD_COLUMNS} FROM rewards WHERE epoch = ? ORDER BY hotspot`,
+  lastClosedEpoch: 'SELECT max(epoch) AS epoch FROM epochs',
+  // Steps from one distinct epoch to the next through items_by_epoch (one index seek each, a handful of
+  // epochs a week) instead of reading every item of the closed epochs.
+  firstOpenEpoch: `WITH RECURSIVE seen (epoch) AS (
+      SELECT min(epoch) FROM items WHERE epoch IS NOT NULL
+      UNION ALL
+      SELECT (SELECT min(i.epoch) FROM items AS i WHERE i.epoch > seen.epoch) FROM seen WHERE seen.epoch IS NOT NULL)
+    SELECT epoch FROM seen
+    WHERE epoch IS NOT NULL AND epoch NOT IN (SELECT epoch FROM epochs)
+      AND EXISTS (SELECT 1 FROM items AS i WHERE i.epoch = seen.epoch AND i.status <> 'pending')
+    ORDER BY epoch LIMIT 1`,
+} as const;
+
+/** The store could not be opened: the message names the path and the problem. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+}
+
+/** A verdict was given for an item id the store does not hold; nothing of that write was kept. */
+export class UnknownItemError extends Error {
+  override readonly name = 'UnknownItemError';
+}
+
+/** closeEpoch() for an epoch already closed, or with a reward row of another epoch; nothing was kept. */
+export class EpochCloseError extends Error {
+  override readonly name = 'EpochCloseError';
+}
+
+export interface SqliteStoreOptions {
+  /** Open without writing: no migrations, and every write throws. The file must exist at the current schema. */
+  readonly readonly?: boolean;
+}
+
+type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
+
+export class SqliteStore implements OracleStore {
+  private readonly sql: Statements;
+  private readonly writeVerdicts: (updates: readonly VerdictUpdate[]) => void;
+  private readonly writeItems: (items: readonly ItemFields[]) => boolean[];
+  private readonly writeClose: (epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => void;
+
+  /** Opens (creating when absent, unless read-only) and migrates the database at `path`; ':memory:' for tests. */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const readonly = options.readonly ?? false;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { readonly, fileMustExist: readonly });
+      configure(db, readonly);
+      const label = `oracle store ${path}`;
+      if (!readonly) migrate(db, label, Date.now);
+      else if (pendingMigrations(db, label).length > 0) {
+        throw new StoreOpenError(`${label}: its schema is older than this oracle's; open it once read-write to migrate it`);
+      }
+      return new SqliteStore(db);
+    } catch (error) {
+      db?.close();
+      if (error instanceof SchemaVersionError || error instanceof StoreOpenError) throw error;
+      throw new StoreOpenError(`cannot open oracle store ${path}: ${describeOpenFailure(error)}`, { cause: error });
+    }
+  }
+
+  private constructor(private readonly db: Database.Database) {
+    const statements: Partial<Record<keyof typeof SQL, Database.Statement>> = {};
+    for (const [name, source] of Object.entries(SQL)) statements[name as keyof typeof SQL] = db.prepare(source);
+    this.sql = statements as Statements;
+    this.writeItems = db.transaction((items: readonly ItemFields[]) =>
+      items.map((item) => this.sql.insertItem.run(...itemParams(item)).changes === 1));
+    this.writeVerdicts = db.transaction((updates: readonly VerdictUpdate[]) => this.applyVerdicts(updates));
+    this.writeClose = db.transaction((epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => {
+      if (this.sql.epochClosed.get(epoch) !== undefined) throw new EpochCloseError(`epoch ${epoch} is already closed`);
+      this.sql.insertEpoch.run(epoch, closedMs);
+      this.applyVerdicts(updates);
+      for (const row of rewards) {
+        if (row.epoch !== epoch) throw new EpochCloseError(`closing epoch ${epoch}: a reward row is for epoch ${row.epoch}`);
+        this.sql.insertReward.run(row);
+      }
+    });
+  }
+
+  // Registry
+
+  async putHotspot(record: HotspotRecord): Promise<void> {
+    this.sql.putHotspot.run(hotspotParams(record));
+  }
+
+  async hotspot(key: Uint8Array): Promise<HotspotRecord | undefined> {
+    const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
+    return row && hotspotFromRow(row);
+  }
+
+  async hotspots(keys: readonly Uint8Array[]): Promise<Map<string, HotspotRecord>> {
+    const found = new Map<string, HotspotRecord>();
+    for (const key of keys) {
+      const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
+      if (row) found.set(hexOf(key), hotspotFromRow(row));
+    }
+    return found;
+  }
+
+  async allHotspots(): Promise<HotspotRecord[]> {
+    return (this.sql.allHotspots.all() as HotspotRow[]).map(hotspotFromRow);
+  }
+
+  async hotspotCount(): Promise<number> {
+    return (this.sql.hotspotCount.get() as { n: number }).n;
+  }
+
+  // Entropy
+
+  async putEntropy(record: EntropyRecord): Promise<EntropyRecord> {
+    // No await between the two statements, so nothing in this process writes in between; another process
+    // that wins the race leaves its row, which is the one returned.
+    this.sql.putEntropy.run(record.epoch, record.data, record.timeMs, record.encoded);
+    return entropyFromRow(this.sql.entropy.get(record.epoch) as EntropyRow);
+  }
+
+  async entropy(epoch: number): Promise<EntropyRecord | undefined> {
+    const row = this.sql.entropy.get(epoch) as EntropyRow | undefined;
+    return row && entropyFromRow(row);
+  }
+
+  async latestEntropy(): Promise<EntropyRecord | undefined> {
+    const row = this.sql.latestEntropy.get() as EntropyRow | undefined;
+    return row && entropyFromRow(row);
+  }
+
+  // Items
+
+  async insertItems(items: readonly ItemFields[]): Promise<boolean[]> {
+    return this.writeItems(items);
+  }
+
+  async pendingItems(): Promise<StoredItem[]> {
+    return (this.sql.pendingItems.raw(true).all() as unknown[][]).map(itemFromRawRow);
+  }
+
+  async hasJudged(digest: Uint8Array): Promise<boolean> {
+    return (this.sql.hasJudged.get(digest) as { judged: number }).judged === 1;
+  }
+
+  async group(digest: Uint8Array): Promise<StoredItem[]> {
+    // Raw rows (arrays): the verifier reads every group once, and arrays cost less to build than objects.
+    return (this.sql.group.raw(true).all(digest) as unknown[][]).map(itemFromRawRow);
+  }
+
+  async item(id: Uint8Array): Promise<StoredItem | undefined> {
+    const row = this.sql.item.get(id) as ItemRow | undefined;
+    return row === undefined ? undefined : itemFromRow(row);
+  }
+
+  /** Each update replaces the item's whole verdict: an optional field it leaves out is cleared to NULL. */
+  async saveVerdicts(updates: readonly VerdictUpdate[]): Promise<void> {
+    this.writeVerdicts(updates);
+  }
+
+  async beaconsOf(beaconer: Uint8Array, fromMs: number, toMs: number): Promise<StoredItem[]> {
+    return (this.sql.beaconsOf.all(beaconer, fromMs, toMs) as ItemRow[]).map(itemFromRow);
+  }
+
+  async epochItems(epoch: number): Promise<EpochItem[]> {
+    return (this.sql.epochItems.raw(true).all(epoch) as EpochRow[]).map(epochItemFromRow);
+  }
+
+  async reciprocity(keys: readonly Uint8Array[], fromMs: number, toMs: number): Promise<Map<string, ReciprocityFacts>> {
+    const facts = new Map<string, ReciprocityFacts>();
+    for (const key of keys) {
+      const row = this.sql.reciprocity.get({ key, fromMs, toMs }) as { witness: number; beacon: number };
+      facts.set(hexOf(key), { passedWitness: row.witness === 1, passedBeaconWithWitness: row.beacon === 1 });
+    }
+    return facts;
+  }
+
+  async counts(): Promise<ItemCounts> {
+    return countsFrom(this.sql.counts.all() as CountRow[]);
+  }
+
+  async summary(key: Uint8Array): Promise<HotspotSummary | undefined> {
+    const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
+    if (!row) return undefined;
+    const last = this.sql.lastReceived.get({ key }) as { beacon: number | null; witness: number | null };
+    return {
+      hotspot: hotspotFromRow(row),
+      ...(last.beacon === null ? {} : { lastBeaconMs: last.beacon }),
+      ...(last.witness === null ? {} : { lastWitnessMs: last.witness }),
+      counts: countsFrom(this.sql.countsOf.all(key) as CountRow[]),
+    };
+  }
+
+  // Epochs and rewards
+
+  async closeEpoch(epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]): Promise<void> {
+    this.writeClose(epoch, closedMs, updates, rewards);
+  }
+
+  async lastClosedEpoch(): Promise<number | undefined> {
+    return (this.sql.lastClosedEpoch.get() as { epoch: number | null }).epoch ?? undefined;
+  }
+
+  async firstOpenEpoch(): Promise<number | undefined> {
+    return (this.sql.firstOpenEpoch.get() as { epoch: number } | undefined)?.epoch;
+  }
+
+  async rewards(epoch: number): Promise<RewardRow[] | undefined> {
+    if (this.sql.epochClosed.get(epoch) === undefined) return undefined;
+    return (this.sql.rewards.all(epoch) as RewardRecordRow[]).map(rewardFromRow);
+  }
+
+  /** Idempotent. Committed writes are already in the file (or its WAL); closing checkpoints the WAL. */
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private applyVerdicts(updates: readonly VerdictUpdate[]): void {
+    for (const update of updates) {
+      if (this.sql.updateVerdict.run(...verdictParams(update)).changes !== 1) {
+        throw new UnknownItemError(`verdict for item ${hexOf(update.id)}, which is not stored`);
+      }
+    }
+  }
+}
+
+/**
+ * WAL lets other connections (a read-only CLI, a backup) read while the oracle writes, and makes a commit
+ * one append to the WAL.
+ * With WAL, synchronous=NORMAL syncs only at checkpoints: a power cut (not a process crash, which loses
+ * nothing committed) can undo the last committed transactions but never corrupts the database
+ * (sqlite.org pragma.html#pragma_synchronous). Items acknowledged just before a power cut can be lost,
+ * and the devices have dropped them by then: a missed reward, never a wrong one. FULL would cost an fsync
+ * per upload. Checkpoints, and so those syncs, come every 10,000 WAL pages (about 40 MiB) instead of
+ * SQLite's 1,000: that doubled the insert rate into a 200,000-item file on the 2-core CI machine, and
+ * since Linux writes dirty pages back within about 30 s anyway (vm.dirty_expire_centisecs), it barely
+ * widens what a power cut can undo. journal_size_limit trims the WAL after a checkpoint. busy_timeout
+ * lets a second connection (a read-only CLI, a backup) wait for a lock instead of failing at once.
+ */
+function configure(db: Database.Database, readonly: boolean): void {
+  db.pragma('busy_timeout = 5000');
+  if (!readonly) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  db.pragma('foreign_keys = ON');
+  // The first read: a file that is not a database fails here rather than at the first query.
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
+}
+
+function describeOpenFailure(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof TypeError && /directory does not exist/.test(error.message)) return 'its directory does not exist';
+  if (code === 'SQLITE_NOTADB') return 'the file is not a SQLite database';
+  if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened (missing, a directory, or not permitted)';
+  if (code === 'SQLITE_CORRUPT') return 'the database file is corrupt';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function countsFrom(rows: readonly CountRow[]): ItemCounts {
+  const byVerdict: Record<string, number> = {};
+  let pending = 0;
+  for (const row of rows) {
+    byVerdict[`${row.kind} ${row.status} ${reasonName(row.reason)}`] = row.n;
+    if (row.status === 'pending') pending += row.n;
+  }
+  return { byVerdict, pending };
+}
+
+// Rows and records.
+
+interface HotspotRow {
+  key: Uint8Array; lat_e7: number | null; lon_e7: number | null; cell: string | null; gain_ddbi: number;
+  region: string; asserted_at_ms: number; registered_ms: number; request: Uint8Array | null;
+}
+interface EntropyRow { epoch: number; data: Uint8Array; time_ms: number; encoded: Uint8Array }
+interface ItemRow {
+  id: Uint8Array; uploader: Uint8Array; kind: ItemKind; body?: Uint8Array; received_ms: number; digest: Uint8Array;
+  frequency_hz: number; data_rate: number; time_ms: number; rssi_ddbm: number | null; snr_ddb: number | null;
+  tx_power_ddbm: number | null; entropy_epoch: number | null; entropy_tag: Uint8Array | null; status: ItemStatus;
+  reason: number; side: Side | null; passed: number; selected: number; verified_ms: number | null;
+  epoch: number | null;
+}
+interface CountRow { kind: ItemKind; status: ItemStatus; reason: number; n: number }
+interface RewardRecordRow {
+  epoch: number; hotspot: Uint8Array; beacon_units: number; witness_units: number; scale: number; amount: number;
+  beacons: number; witnesses: number;
+}
+
+/** better-sqlite3 returns BLOBs as Buffers, often slices of a shared pool: hand out a copy of the bytes. */
+/**
+ * better-sqlite3 returns each BLOB as a Buffer of its own; callers get a plain Uint8Array over the same
+ * memory (no copy), so no Buffer reaches code that must also run without Node.
+ */
+function copy(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** `{ [key]: value }`, or `{}` for NULL, so an absent optional field stays absent in the record. */
+function present<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
+  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function hotspotParams(record: HotspotRecord): Record<string, unknown> {
+  const { key, location, gainDdbi, region, assertedAtMs, registeredMs } = record;
+  return {
+    key, latE7: location?.latE7 ?? null, lonE7: location?.lonE7 ?? null, cell: location?.cell ?? null,
+    gainDdbi, region, assertedAtMs, registeredMs, request: record.request ?? null,
+  };
+}
+
+function hotspotFromRow(row: HotspotRow): HotspotRecord {
+  const location = row.cell === null ? null : { latE7: row.lat_e7 as number, lonE7: row.lon_e7 as number, cell: row.cell };
+  return {
+    key: copy(row.key), ...present('location', location), gainDdbi: row.gain_ddbi, region: row.region,
+    assertedAtMs: row.asserted_at_ms, registeredMs: row.registered_ms,
+    ...present('request', row.request && copy(row.request)),
+  };
+}
+
+function entropyFromRow(row: EntropyRow): EntropyRecord {
+  return { epoch: row.epoch, data: copy(row.data), timeMs: row.time_ms, encoded: copy(row.encoded) };
+}
+
+/** In the column order of SQL.insertItem. */
+function itemParams(item: ItemFields): unknown[] {
+  return [
+    item.id, item.uploader, item.kind, item.body, item.receivedMs, item.digest, item.frequencyHz, item.dataRate,
+    item.timeMs, item.rssiDdbm ?? null, item.snrDdb ?? null, item.txPowerDdbm ?? null, item.entropyEpoch ?? null,
+    item.entropyTag ?? null,
+  ];
+}
+
+/** A row of the epochItems statement, columns in its order. */
+type EpochRow = [Uint8Array, Uint8Array, ItemKind, Uint8Array, number, ItemStatus, number, Side | null, number, number, number | null, number | null];
+
+function epochItemFromRow(row: EpochRow): EpochItem {
+  const [id, uploader, kind, digest, receivedMs, status, reason, side, passed, selected, verifiedMs, epoch] = row;
+  const item: Record<string, unknown> = {
+    id: copy(id), uploader: copy(uploader), kind, digest: copy(digest), receivedMs, status, reason,
+    passed: passed === 1, selected: selected === 1,
+  };
+  if (side !== null) item.side = side;
+  if (verifiedMs !== null) item.verifiedMs = verifiedMs;
+  if (epoch !== null) item.epoch = epoch;
+  return item as unknown as EpochItem;
+}
+
+/** A raw row of a statement selecting ITEM_COLUMNS, in that order. */
+function itemFromRawRow(raw: unknown[]): StoredItem {
+  const row = raw as [Uint8Array, Uint8Array, ItemKind, number, Uint8Array, number, number, number, number | null, number | null,
+    number | null, number | null, Uint8Array | null, ItemStatus, number, Side | null, number, number, number | null, number | null];
+  const item: Record<string, unknown> = {
+    id: copy(row[0]), uploader: copy(row[1]), kind: row[2], receivedMs: row[3], digest: copy(row[4]), frequencyHz: row[5],
+    dataRate: row[6], timeMs: row[7], status: row[13], reason: row[14], passed: row[16] === 1, selected: row[17] === 1,
+  };
+  if (row[8] !== null) item.rssiDdbm = row[8];
+  if (row[9] !== null) item.snrDdb = row[9];
+  if (row[10] !== null) item.txPowerDdbm = row[10];
+  if (row[11] !== null) item.entropyEpoch = row[11];
+  if (row[12] !== null) item.entropyTag = copy(row[12]);
+  if (row[15] !== null) item.side = row[15];
+  if (row[18] !== null) item.verifiedMs = row[18];
+  if (row[19] !== null) item.epoch = row[19];
+  return item as unknown as StoredItem;
+}
+
+function itemFromRow(row: ItemRow): StoredItem {
+  // Assigned field by field rather than spread: the verifier reads every item of every group this way.
+  const item: Record<string, unknown> = {
+    id: copy(row.id), uploader: copy(row.uploader), kind: row.kind, receivedMs: row.received_ms,
+    digest: copy(row.digest), frequencyHz: row.frequency_hz, dataRate: row.data_rate, timeMs: row.time_ms,
+    status: row.status, reason: row.reason, passed: row.passed === 1, selected: row.selected === 1,
+  };
+  if (row.body !== undefined) item.body = copy(row.body);
+  if (row.rssi_ddbm !== null) item.rssiDdbm = row.rssi_ddbm;
+  if (row.snr_ddb !== null) item.snrDdb = row.snr_ddb;
+  if (row.tx_power_ddbm !== null) item.txPowerDdbm = row.tx_power_ddbm;
+  if (row.entropy_epoch !== null) item.entropyEpoch = row.entropy_epoch;
+  if (row.entropy_tag !== null) item.entropyTag = copy(row.entropy_tag);
+  if (row.side !== null) item.side = row.side;
+  if (row.verified_ms !== null) item.verifiedMs = row.verified_ms;
+  if (row.epoch !== null) item.epoch = row.epoch;
+  return item as unknown as StoredItem;
+}
+
+function verdictParams(update: VerdictUpdate): unknown[] {
+  return [
+    update.status, update.reason, update.side ?? null, update.passed ? 1 : 0, update.selected ? 1 : 0,
+    update.verifiedMs ?? null, update.epoch ?? null, update.id,
+  ];
+}
+
+function rewardFromRow(row: RewardRecordRow): RewardRow {
+  return {
+    epoch: row.epoch, hotspot: copy(row.hotspot), beaconUnits: row.beacon_units, witnessUnits: row.witness_units,
+    scale: row.scale, amount: row.amount, beacons: row.beacons, witnesses: row.witnesses,
+  };
+}

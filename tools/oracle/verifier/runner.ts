@@ -1,0 +1,237 @@
+/**
+ * Runs the verifier over the store: judges each beacon's group once it is ready, then closes reward
+ * epochs once nothing more can arrive for them. The oracle runs it on a timer (every verifyEveryMs of its
+ * clock); `covey verify` runs it once over a database.
+ *
+ * A group is ready when no witness could still arrive in time for it: maxWitnessLagMs after its first
+ * report when the beacon report is there, unknownBeaconAfterMs after it when it is not (its witnesses are
+ * then `unknown_beacon`). Items arriving for a group already judged are judged with it as context once
+ * their own lag has passed (a late witness is `too_late`). Pending items are held in memory (pending.ts);
+ * only one runner (one oracle, or one `covey verify`) should judge a database at a time.
+ *
+ * An epoch closes when the clock is past its end by unknownBeaconAfterMs + maxWitnessLagMs, so every group
+ * that counts in it has been judged; then reciprocity, selection and rewards are settled (epoch.ts).
+ */
+import { hexOf } from '../hex.js';
+import type { OracleClock } from '../clock.js';
+import type { OracleConfig } from '../config.js';
+import type { EntropyRecord, HotspotRecord, ItemFields, StoredItem, VerdictUpdate } from '../model.js';
+import type { OracleStore } from '../store/store.js';
+import { judgeGroup } from './checks.js';
+import { closeEpochVerdicts } from './epoch.js';
+import { PendingGroups, pendingItem, type PendingEntry } from './pending.js';
+
+/** Verdicts written per transaction: one commit for many groups instead of one each. */
+const VERDICTS_PER_WRITE = 5_000;
+
+/**
+ * What one run reads again and again: registry entries (re-read every run, so a new assertion counts
+ * from the next run on) and entropy (never changes once made).
+ */
+class RunCache {
+  readonly hotspots = new Map<string, HotspotRecord | null>();
+  readonly entropy = new Map<number, EntropyRecord | null>();
+  pending: VerdictUpdate[] = [];
+}
+
+export interface RunResult {
+  /** Items given a verdict in this run. */
+  readonly judged: number;
+  /** Reward epochs closed in this run. */
+  readonly closedEpochs: readonly number[];
+}
+
+export interface VerifierRunnerOptions {
+  readonly store: OracleStore;
+  readonly config: OracleConfig;
+  readonly clock: OracleClock;
+  /** Called after each run that did something (metrics, logs). */
+  readonly onRun?: (result: RunResult) => void;
+  /** Called when a run fails; the next run retries. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export class VerifierRunner {
+  private timer: unknown;
+  private running = false;
+  private busy: Promise<RunResult> | undefined;
+  /** Pending items by group; loaded from the store by the first run. */
+  private pending: PendingGroups | undefined;
+
+  constructor(private readonly options: VerifierRunnerOptions) {}
+
+  /** Items ingest has just stored: they wait here for their verdict instead of being read back. */
+  admit(items: readonly ItemFields[]): void {
+    // Before the first run nothing is held: the first run loads every pending item from the store.
+    if (this.pending === undefined) return;
+    for (const item of items) this.pending.add(pendingItem(item));
+  }
+
+  /**
+   * Judges what is ready as of `nowMs` and closes the epochs that are over as of `closeAtMs` (both default
+   * to the clock). Verdicts are stamped with the clock's time either way. `covey verify --now end` judges
+   * everything at once but closes only epochs already over, so no epoch closes before its last group.
+   */
+  runOnce(nowMs = this.options.clock.wallMs(), closeAtMs = nowMs): Promise<RunResult> {
+    // One run at a time: a timer tick during a long run waits for it instead of judging twice.
+    const run = (this.busy ?? Promise.resolve()).catch(() => undefined).then(() => this.run(nowMs, closeAtMs));
+    this.busy = run;
+    return run;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== undefined) this.options.clock.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Resolves when the run in progress (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.busy?.catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = this.options.clock.setTimer(() => {
+      this.runOnce()
+        .then((result) => {
+          if (result.judged > 0 || result.closedEpochs.length > 0) this.options.onRun?.(result);
+        })
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => this.schedule());
+    }, this.options.config.verifyEveryMs);
+  }
+
+  private async run(nowMs: number, closeAtMs: number): Promise<RunResult> {
+    this.pending ??= await this.load();
+    const pending = this.pending;
+    const cache = new RunCache();
+    let judged = 0;
+    try {
+      for (const entry of pending.entries()) {
+        if (!(await this.isReady(entry, nowMs))) continue;
+        pending.remove(entry);
+        judged += await this.judge(entry, cache);
+        if (cache.pending.length >= VERDICTS_PER_WRITE) await this.flush(cache);
+      }
+      await this.flush(cache);
+    } catch (error) {
+      // What was taken out of memory may not have been written: start again from the store.
+      this.pending = undefined;
+      throw error;
+    }
+    const closedEpochs = await this.closeEpochs(closeAtMs);
+    return { judged, closedEpochs };
+  }
+
+  /** Every pending item in the store, by group. */
+  private async load(): Promise<PendingGroups> {
+    const pending = new PendingGroups();
+    for (const item of await this.options.store.pendingItems()) pending.add(item);
+    return pending;
+  }
+
+  private async flush(cache: RunCache): Promise<void> {
+    if (cache.pending.length === 0) return;
+    const updates = cache.pending;
+    cache.pending = [];
+    await this.options.store.saveVerdicts(updates);
+  }
+
+  /**
+   * Ready: maxWitnessLagMs after the first report when the beacon report is pending too, or when the
+   * store already judged this digest (late witnesses of a judged beacon); unknownBeaconAfterMs otherwise.
+   */
+  private async isReady(entry: PendingEntry, nowMs: number): Promise<boolean> {
+    const { maxWitnessLagMs, unknownBeaconAfterMs } = this.options.config;
+    if (nowMs < entry.firstReceivedMs + maxWitnessLagMs) return false;
+    if (entry.hasBeacon || nowMs >= entry.firstReceivedMs + unknownBeaconAfterMs) return true;
+    entry.judgedInStore ??= await this.options.store.hasJudged(entry.digest);
+    return entry.judgedInStore;
+  }
+
+  private async judge(entry: PendingEntry, cache: RunCache): Promise<number> {
+    const { store, config } = this.options;
+    const nowMs = this.options.clock.wallMs();
+    // Judged items of the digest are context (an earlier beacon report, witnesses already counted).
+    entry.judgedInStore ??= await store.hasJudged(entry.digest);
+    const items = entry.judgedInStore ? await store.group(entry.digest) : entry.items;
+    const beacon = items.find((item) => item.kind === 'beacon');
+    const hotspots = await this.hotspotsOf(items, cache);
+    const entropy = beacon?.entropyEpoch === undefined ? undefined : await this.entropyOf(beacon.entropyEpoch, cache);
+    const earlierBeacons = beacon === undefined ? [] : await this.otherBeacons(beacon);
+    const updates = judgeGroup(items, { config, nowMs, hotspots, entropy, earlierBeacons });
+    cache.pending.push(...updates);
+    return updates.length;
+  }
+
+  /** The registry entries of the group's uploaders, from the run's cache where it has them. */
+  private async hotspotsOf(items: readonly StoredItem[], cache: RunCache): Promise<Map<string, HotspotRecord>> {
+    const found = new Map<string, HotspotRecord>();
+    const missing = new Map<string, Uint8Array>();
+    for (const item of items) {
+      const hex = hexOf(item.uploader);
+      const cached = cache.hotspots.get(hex);
+      if (cached === undefined) missing.set(hex, item.uploader);
+      else if (cached !== null) found.set(hex, cached);
+    }
+    if (missing.size > 0) {
+      const read = await this.options.store.hotspots([...missing.values()]);
+      for (const hex of missing.keys()) {
+        const record = read.get(hex);
+        cache.hotspots.set(hex, record ?? null);
+        if (record !== undefined) found.set(hex, record);
+      }
+    }
+    return found;
+  }
+
+  private async entropyOf(epoch: number, cache: RunCache): Promise<EntropyRecord | undefined> {
+    let record = cache.entropy.get(epoch);
+    if (record === undefined) {
+      record = (await this.options.store.entropy(epoch)) ?? null;
+      cache.entropy.set(epoch, record);
+    }
+    return record ?? undefined;
+  }
+
+  private async otherBeacons(beacon: StoredItem): Promise<StoredItem[]> {
+    const { beaconIntervalMs } = this.options.config;
+    const around = await this.options.store.beaconsOf(
+      beacon.uploader, beacon.receivedMs - beaconIntervalMs, beacon.receivedMs + beaconIntervalMs + 1);
+    const id = hexOf(beacon.id);
+    return around.filter((other) => hexOf(other.id) !== id);
+  }
+
+  private async closeEpochs(nowMs: number): Promise<number[]> {
+    const { store, config } = this.options;
+    const closed: number[] = [];
+    const settleMs = config.unknownBeaconAfterMs + config.maxWitnessLagMs;
+    for (;;) {
+      const epoch = await store.firstOpenEpoch();
+      if (epoch === undefined || nowMs < (epoch + 1) * config.rewardEpochMs + settleMs) break;
+      await this.closeEpoch(epoch, this.options.clock.wallMs());
+      closed.push(epoch);
+    }
+    return closed;
+  }
+
+  private async closeEpoch(epoch: number, nowMs: number): Promise<void> {
+    const { store, config } = this.options;
+    const items = await store.epochItems(epoch);
+    const keys = new Map<string, Uint8Array>();
+    for (const item of items) keys.set(hexOf(item.uploader), item.uploader);
+    const epochStart = epoch * config.rewardEpochMs;
+    const facts = await store.reciprocity([...keys.values()], epochStart - config.reciprocityWindowMs, epochStart + config.rewardEpochMs);
+    // HIP-17 counts the hotspots active in the epoch (those with a valid beacon: epoch.ts) by their asserted cells.
+    const hotspots = config.hexDensityScaling ? new Map((await store.allHotspots()).map((h) => [hexOf(h.key), h])) : undefined;
+    const { updates, rewards } = closeEpochVerdicts(items, facts, { config, nowMs, epoch, hotspots });
+    await store.closeEpoch(epoch, nowMs, updates, rewards);
+  }
+}
