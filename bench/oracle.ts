@@ -6,9 +6,11 @@
  *   Best of the server in-line (0 prepare workers) and with one prepare worker per core.
  * - verifyReceiptsPerSecPerCore: the verifier alone on this thread, end to end: decode each upload batch,
  *   check every signature once, store the items, judge every beacon group, store the verdicts, close the
- *   reward epoch (22,000 items: 2,000 beacons by 200 hotspots, 10 witnesses each).
+ *   reward epoch (22,000 items: 2,000 beacons by 200 hotspots, 10 witnesses each), on a SQLite file.
  * - verifyReceiptsPerSec: the same with decoding and signature checks on worker threads (one per core)
  *   while this thread stores and judges.
+ * - verifyReceiptsPerSecPerCoreInMemory: verifyReceiptsPerSecPerCore with the database in memory, which
+ *   shows what writing the file costs.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -81,13 +83,15 @@ async function ingestRun(workers: number): Promise<{ perSec: number; p99: number
 
 /**
  * Verifies synthetic traffic end to end as the oracle does while it runs: uploads arrive round after
- * round (200 beacons, each hotspot's items of a round in one upload), and the verifier judges each round
+ * round (500 beacons, each hotspot's items of a round in one upload of up to 50), and the verifier judges each round
  * once its witness window has passed, while the next rounds are being decoded and checked.
  */
-async function verifyRun(prepare: (body: Uint8Array) => Promise<PreparedBatch>): Promise<number> {
+async function verifyRun(prepare: (body: Uint8Array) => Promise<PreparedBatch>, inMemory = false): Promise<number> {
   const network = syntheticNetwork(200, 'verify');
-  const traffic = pocTraffic(network, { beacons: 2000, witnessesPerBeacon: 10, startMs: START_MS, roundBeacons: 200 });
-  const store = SqliteStore.open(':memory:');
+  const traffic = pocTraffic(network, { beacons: 2000, witnessesPerBeacon: 10, startMs: START_MS, roundBeacons: 500 });
+  // A database file, as the oracle uses (WAL, synchronous=NORMAL), unless asked for one in memory.
+  const dir = mkdtempSync(join(tmpdir(), 'covey-bench-verify-'));
+  const store = SqliteStore.open(inMemory ? ':memory:' : join(dir, 'oracle.sqlite'));
   for (const hotspot of network.hotspots) await store.putHotspot(recordOf(hotspot.onboard, START_MS));
   for (const entropy of traffic.entropy) await store.putEntropy(entropy);
   // Each hotspot beacons every 200 s here, so the beacon interval is one minute rather than 6 h.
@@ -113,6 +117,7 @@ async function verifyRun(prepare: (body: Uint8Array) => Promise<PreparedBatch>):
   const seconds = (performance.now() - started) / 1000;
   const counts = await store.counts();
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
   if (judged !== traffic.receipts || last.closedEpochs.length !== 1) throw new Error(`judged ${judged} of ${traffic.receipts}`);
   if ((counts.byVerdict['witness valid none'] ?? 0) < traffic.receipts * 0.8) throw new Error(`too few valid witnesses: ${JSON.stringify(counts.byVerdict)}`);
   return traffic.receipts / seconds;
@@ -125,7 +130,8 @@ export async function runOracleBench(): Promise<Record<string, number | string>>
   const best = pooled.perSec > inline.perSec ? { ...pooled, workers: cores } : { ...inline, workers: 0 };
   const verifier = new SodiumVerifier();
   const perCore = await verifyRun((body) => Promise.resolve(prepareBatch(body, verifier)));
-  const pool = new PreparePool(Number(process.env.COVEY_BENCH_WORKERS ?? cores));
+  const perCoreInMemory = await verifyRun((body) => Promise.resolve(prepareBatch(body, verifier)), true);
+  const pool = new PreparePool(cores);
   let allCores: number;
   try {
     allCores = await verifyRun((body) => pool.prepare(body));
@@ -141,6 +147,7 @@ export async function runOracleBench(): Promise<Record<string, number | string>>
     ingestReceiptsPerSecPooled: Math.round(pooled.perSec),
     verifyReceiptsPerSecPerCore: Math.round(perCore),
     verifyReceiptsPerSec: Math.round(allCores),
+    verifyReceiptsPerSecPerCoreInMemory: Math.round(perCoreInMemory),
     cores,
   };
 }

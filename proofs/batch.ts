@@ -99,7 +99,8 @@ function arrayHead(length: number): Uint8Array {
   return Uint8Array.of(0x99, length >> 8, length & 0xff);
 }
 
-function decodeItem(value: unknown): BatchItem {
+/** A batch item from its decoded CBOR value: a WitnessReceipt or a BeaconReport, read strictly. */
+export function batchItemFromValue(value: unknown): BatchItem {
   const type = Array.isArray(value) ? value[0] : undefined;
   if (type === MessageType.WitnessReceipt) return { kind: 'witness', receipt: witnessReceiptFromValue(value) };
   if (type === MessageType.BeaconReport) return { kind: 'beacon', report: beaconReportFromValue(value) };
@@ -121,7 +122,7 @@ export function decodeUploadBatch(bytes: Uint8Array): DecodedBatch {
     // The batch decoded canonically, so re-encoding an item reproduces its exact bytes.
     const id = receiptId(uploader, encodeCbor(value as CborValue));
     try {
-      return { id, item: decodeItem(value) };
+      return { id, item: batchItemFromValue(value) };
     } catch (error) {
       if (error instanceof DecodeError) return { id, error };
       throw error;

@@ -3,10 +3,14 @@
  * decode an UploadBatch strictly, check each item's signature once, and turn the good ones into the
  * records the store keeps. tools/oracle/ingest.ts does the rest (registry, limits, storage, the ack).
  */
+import { createHash } from 'node:crypto';
 import {
-  beaconDigest, decodeUploadBatch, encodeBatchItem, equalBytes, isDecodeError, Reason, reportedBeacon, SignatureDomain,
-  verifyBatchItem, type BatchItem, type ReasonCode, type Verifier,
+  batchItemFromValue, beaconDigest, decodeCbor, DecodeError, DecodeFailure, encodeBatchItem, equalBytes, isDecodeError,
+  MAX_BATCH_ITEMS, MessageType, Reason, RECEIPT_ID_BYTES, reportedBeacon, SignatureDomain, verifyBatchItem,
+  type BatchItem, type ReasonCode, type Verifier,
 } from '../../proofs/index.js';
+import { KEY_BYTES, openEnvelope } from '../../proofs/envelope.js';
+import { readArray, readBytes } from '../../proofs/fields.js';
 import { itemSpans, signatureOf, signedMessageOf } from './item-spans.js';
 import type { ItemFields } from './model.js';
 
@@ -51,20 +55,44 @@ function verifyItem(uploader: Uint8Array, item: BatchItem, bytes: Uint8Array, ve
   return verifier.verify(signatureOf(bytes), message, uploader) ? Reason.none : Reason.bad_signature;
 }
 
+/**
+ * decodeUploadBatch's result, reached with fewer steps: the same strict decoding of the envelope and of
+ * each item, but each item's id hashed from its bytes in the batch (node:crypto) instead of from a fresh
+ * encoding of it. tests/oracle/prepare.test.ts holds the two to the same answers.
+ */
+function decodeBatch(body: Uint8Array): { uploader: Uint8Array; items: { id: Uint8Array; item?: BatchItem; error?: DecodeError }[]; spans: [number, number][] } {
+  const [uploaderValue, itemsValue] = openEnvelope(decodeCbor(body), MessageType.UploadBatch, 2);
+  const uploader = readBytes(uploaderValue, 'uploader', KEY_BYTES);
+  const values = readArray(itemsValue, 'items');
+  if (values.length < 1 || values.length > MAX_BATCH_ITEMS) {
+    throw new DecodeError(DecodeFailure.OutOfRange, `a batch holds 1..${MAX_BATCH_ITEMS} items, not ${values.length}`);
+  }
+  const spans = itemSpans(body);
+  const items = values.map((value, i) => {
+    const id = new Uint8Array(createHash('sha256').update(uploader).update(body.subarray(spans[i][0], spans[i][1])).digest().subarray(0, RECEIPT_ID_BYTES));
+    try {
+      return { id, item: batchItemFromValue(value) };
+    } catch (error) {
+      if (error instanceof DecodeError) return { id, error };
+      throw error;
+    }
+  });
+  return { uploader, items, spans };
+}
+
 /** Decodes a batch body and checks each item's signature against the uploader, once. */
 export function prepareBatch(body: Uint8Array, verifier: Verifier): PreparedBatch {
   let batch;
   try {
-    batch = decodeUploadBatch(body);
+    batch = decodeBatch(body);
   } catch (error) {
     if (!isDecodeError(error)) throw error;
     return { ok: false, error: error.code === 'UnknownVersion' ? 'unknown_version' : 'malformed', detail: error.message };
   }
-  const { uploader } = batch;
-  const spans = itemSpans(body);
+  const { uploader, spans } = batch;
   const items = batch.items.map((decoded, i): PreparedItem => {
     if (decoded.item === undefined) {
-      const reason = decoded.error.code === 'UnknownVersion' ? Reason.unknown_version : Reason.malformed;
+      const reason = decoded.error?.code === 'UnknownVersion' ? Reason.unknown_version : Reason.malformed;
       return { id: decoded.id, reason };
     }
     // A copy, not a view: a view would carry the whole batch along to the store or across threads.
