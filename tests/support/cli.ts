@@ -19,3 +19,12 @@ export async function covey(argv: string[], stdin: Uint8Array = new Uint8Array(0
   const code = await main(argv, io);
   return { code, stdout, stderr };
 }
+
+/** Exit 1 and exactly one line on stderr, no stack trace. */
+export function expectOneLineFailure(run: Run, pattern: RegExp): void {
+  expect(run.code).toBe(1);
+  expect(run.stderr.endsWith('\n')).toBe(true);
+  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}

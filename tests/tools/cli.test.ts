@@ -11,19 +11,10 @@ import {
   asciiBytes, createPortableSigner, decodeBeaconReport, decodeCbor, encodeCbor, encodeOnboard, encodeUploadBatch,
   fromHex, hotspotAddress, sha256, signOnboard, toHex, type CborValue,
 } from '../../proofs/index.js';
-import { covey, type Run } from '../support/cli.js';
+import { covey, expectOneLineFailure, type Run } from '../support/cli.js';
 import { createHostSigner } from '../../tools/crypto/node-ed25519.js';
 import { playScenario } from '../../tools/demo-scenario.js';
 import { readKeyFile } from '../../tools/keyfile.js';
-
-/** Exit 1 and exactly one line on stderr, no stack trace. */
-function expectOneLineFailure(run: Run, pattern: RegExp): void {
-  expect(run.code).toBe(1);
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
 
 const fixedRandom = (label: string, length: number) => sha256(asciiBytes(`cli test ${label}`)).slice(0, length);
 const scenario = playScenario(fixedRandom, Date.UTC(2026, 2, 1, 12, 0, 7, 250));

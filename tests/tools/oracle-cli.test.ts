@@ -17,19 +17,10 @@ import {
 import { readKeyFile } from '../../tools/keyfile.js';
 import { REWARD_CSV_HEADER } from '../../tools/oracle/read-side.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
-import { covey, type Run } from '../support/cli.js';
+import { covey, expectOneLineFailure, type Run } from '../support/cli.js';
 import { hostVerifier, signerFor } from '../support/keys.js';
 import { startTestOracle, type TestOracle } from '../support/oracle-harness.js';
 import { spawnOracle, type OracleProcess } from '../support/oracle-process.js';
-
-/** Exit 1 and exactly one line on stderr, no stack trace. */
-function expectOneLineFailure(run: Run, pattern: RegExp): void {
-  expect(run.code).toBe(1);
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(run.stderr).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
 
 /** `covey <argv>` in-process, failing the test instead of hanging if it does not return within `ms`. */
 async function coveyWithin(ms: number, argv: string[], stdin?: Uint8Array): Promise<Run> {
