@@ -2,16 +2,19 @@
  * OracleStore on one embedded SQLite file (better-sqlite3). Every statement is prepared once, when the
  * store opens; every all-or-nothing write is one SQLite transaction. better-sqlite3 is synchronous, so
  * the async methods only wrap their results: the interface is async for a future networked store.
- * Schema: migrations.ts. Rows come back as records with BLOBs as plain Uint8Array copies (never Buffer,
- * which callers could mistake for their own memory), 0/1 as booleans, and NULL as an absent field.
+ * Schema: migrations.ts; rows and parameters: sqlite-rows.ts.
  */
 import Database from 'better-sqlite3';
 import { hexOf } from '../hex.js';
-import { reasonName } from '../../../proofs/reasons.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, ItemFields, ItemKind, ItemStatus, RewardRow, Side, StoredItem, VerdictUpdate,
+  EntropyRecord, EpochItem, HotspotRecord, ItemFields, RewardRow, StoredItem, VerdictUpdate,
 } from '../model.js';
 import { migrate, pendingMigrations, SchemaVersionError } from './migrations.js';
+import {
+  countsFrom, entropyFromRow, epochItemFromRow, hotspotFromRow, hotspotParams, itemFromRawRow, itemFromRow, itemParams,
+  rewardFromRow, verdictParams,
+  type CountRow, type EntropyRow, type EpochRow, type HotspotRow, type ItemRow, type RewardRecordRow,
+} from './sqlite-rows.js';
 import type { HotspotSummary, ItemCounts, OracleStore, ReciprocityFacts } from './store.js';
 
 const HOTSPOT_COLUMNS = 'key, lat_e7, lon_e7, cell, gain_ddbi, region, asserted_at_ms, registered_ms, request';
@@ -326,145 +329,4 @@ function describeOpenFailure(error: unknown): string {
   if (code === 'SQLITE_CANTOPEN') return 'the file cannot be opened (missing, a directory, or not permitted)';
   if (code === 'SQLITE_CORRUPT') return 'the database file is corrupt';
   return error instanceof Error ? error.message : String(error);
-}
-
-function countsFrom(rows: readonly CountRow[]): ItemCounts {
-  const byVerdict: Record<string, number> = {};
-  let pending = 0;
-  for (const row of rows) {
-    byVerdict[`${row.kind} ${row.status} ${reasonName(row.reason)}`] = row.n;
-    if (row.status === 'pending') pending += row.n;
-  }
-  return { byVerdict, pending };
-}
-
-// Rows and records.
-
-interface HotspotRow {
-  key: Uint8Array; lat_e7: number | null; lon_e7: number | null; cell: string | null; gain_ddbi: number;
-  region: string; asserted_at_ms: number; registered_ms: number; request: Uint8Array | null;
-}
-interface EntropyRow { epoch: number; data: Uint8Array; time_ms: number; encoded: Uint8Array }
-interface ItemRow {
-  id: Uint8Array; uploader: Uint8Array; kind: ItemKind; body?: Uint8Array; received_ms: number; digest: Uint8Array;
-  frequency_hz: number; data_rate: number; time_ms: number; rssi_ddbm: number | null; snr_ddb: number | null;
-  tx_power_ddbm: number | null; entropy_epoch: number | null; entropy_tag: Uint8Array | null; status: ItemStatus;
-  reason: number; side: Side | null; passed: number; selected: number; verified_ms: number | null;
-  epoch: number | null;
-}
-interface CountRow { kind: ItemKind; status: ItemStatus; reason: number; n: number }
-interface RewardRecordRow {
-  epoch: number; hotspot: Uint8Array; beacon_units: number; witness_units: number; scale: number; amount: number;
-  beacons: number; witnesses: number;
-}
-
-/** better-sqlite3 returns BLOBs as Buffers, often slices of a shared pool: hand out a copy of the bytes. */
-/**
- * better-sqlite3 returns each BLOB as a Buffer of its own; callers get a plain Uint8Array over the same
- * memory (no copy), so no Buffer reaches code that must also run without Node.
- */
-function copy(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** `{ [key]: value }`, or `{}` for NULL, so an absent optional field stays absent in the record. */
-function present<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
-  return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function hotspotParams(record: HotspotRecord): Record<string, unknown> {
-  const { key, location, gainDdbi, region, assertedAtMs, registeredMs } = record;
-  return {
-    key, latE7: location?.latE7 ?? null, lonE7: location?.lonE7 ?? null, cell: location?.cell ?? null,
-    gainDdbi, region, assertedAtMs, registeredMs, request: record.request ?? null,
-  };
-}
-
-function hotspotFromRow(row: HotspotRow): HotspotRecord {
-  const location = row.cell === null ? null : { latE7: row.lat_e7 as number, lonE7: row.lon_e7 as number, cell: row.cell };
-  return {
-    key: copy(row.key), ...present('location', location), gainDdbi: row.gain_ddbi, region: row.region,
-    assertedAtMs: row.asserted_at_ms, registeredMs: row.registered_ms,
-    ...present('request', row.request && copy(row.request)),
-  };
-}
-
-function entropyFromRow(row: EntropyRow): EntropyRecord {
-  return { epoch: row.epoch, data: copy(row.data), timeMs: row.time_ms, encoded: copy(row.encoded) };
-}
-
-/** In the column order of SQL.insertItem. */
-function itemParams(item: ItemFields): unknown[] {
-  return [
-    item.id, item.uploader, item.kind, item.body, item.receivedMs, item.digest, item.frequencyHz, item.dataRate,
-    item.timeMs, item.rssiDdbm ?? null, item.snrDdb ?? null, item.txPowerDdbm ?? null, item.entropyEpoch ?? null,
-    item.entropyTag ?? null,
-  ];
-}
-
-/** A row of the epochItems statement, columns in its order. */
-type EpochRow = [Uint8Array, Uint8Array, ItemKind, Uint8Array, number, ItemStatus, number, Side | null, number, number, number | null, number | null];
-
-function epochItemFromRow(row: EpochRow): EpochItem {
-  const [id, uploader, kind, digest, receivedMs, status, reason, side, passed, selected, verifiedMs, epoch] = row;
-  const item: Record<string, unknown> = {
-    id: copy(id), uploader: copy(uploader), kind, digest: copy(digest), receivedMs, status, reason,
-    passed: passed === 1, selected: selected === 1,
-  };
-  if (side !== null) item.side = side;
-  if (verifiedMs !== null) item.verifiedMs = verifiedMs;
-  if (epoch !== null) item.epoch = epoch;
-  return item as unknown as EpochItem;
-}
-
-/** A raw row of a statement selecting ITEM_COLUMNS, in that order. */
-function itemFromRawRow(raw: unknown[]): StoredItem {
-  const row = raw as [Uint8Array, Uint8Array, ItemKind, number, Uint8Array, number, number, number, number | null, number | null,
-    number | null, number | null, Uint8Array | null, ItemStatus, number, Side | null, number, number, number | null, number | null];
-  const item: Record<string, unknown> = {
-    id: copy(row[0]), uploader: copy(row[1]), kind: row[2], receivedMs: row[3], digest: copy(row[4]), frequencyHz: row[5],
-    dataRate: row[6], timeMs: row[7], status: row[13], reason: row[14], passed: row[16] === 1, selected: row[17] === 1,
-  };
-  if (row[8] !== null) item.rssiDdbm = row[8];
-  if (row[9] !== null) item.snrDdb = row[9];
-  if (row[10] !== null) item.txPowerDdbm = row[10];
-  if (row[11] !== null) item.entropyEpoch = row[11];
-  if (row[12] !== null) item.entropyTag = copy(row[12]);
-  if (row[15] !== null) item.side = row[15];
-  if (row[18] !== null) item.verifiedMs = row[18];
-  if (row[19] !== null) item.epoch = row[19];
-  return item as unknown as StoredItem;
-}
-
-function itemFromRow(row: ItemRow): StoredItem {
-  // Assigned field by field rather than spread: the verifier reads every item of every group this way.
-  const item: Record<string, unknown> = {
-    id: copy(row.id), uploader: copy(row.uploader), kind: row.kind, receivedMs: row.received_ms,
-    digest: copy(row.digest), frequencyHz: row.frequency_hz, dataRate: row.data_rate, timeMs: row.time_ms,
-    status: row.status, reason: row.reason, passed: row.passed === 1, selected: row.selected === 1,
-  };
-  if (row.body !== undefined) item.body = copy(row.body);
-  if (row.rssi_ddbm !== null) item.rssiDdbm = row.rssi_ddbm;
-  if (row.snr_ddb !== null) item.snrDdb = row.snr_ddb;
-  if (row.tx_power_ddbm !== null) item.txPowerDdbm = row.tx_power_ddbm;
-  if (row.entropy_epoch !== null) item.entropyEpoch = row.entropy_epoch;
-  if (row.entropy_tag !== null) item.entropyTag = copy(row.entropy_tag);
-  if (row.side !== null) item.side = row.side;
-  if (row.verified_ms !== null) item.verifiedMs = row.verified_ms;
-  if (row.epoch !== null) item.epoch = row.epoch;
-  return item as unknown as StoredItem;
-}
-
-function verdictParams(update: VerdictUpdate): unknown[] {
-  return [
-    update.status, update.reason, update.side ?? null, update.passed ? 1 : 0, update.selected ? 1 : 0,
-    update.verifiedMs ?? null, update.epoch ?? null, update.id,
-  ];
-}
-
-function rewardFromRow(row: RewardRecordRow): RewardRow {
-  return {
-    epoch: row.epoch, hotspot: copy(row.hotspot), beaconUnits: row.beacon_units, witnessUnits: row.witness_units,
-    scale: row.scale, amount: row.amount, beacons: row.beacons, witnesses: row.witnesses,
-  };
 }
