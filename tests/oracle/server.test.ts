@@ -197,6 +197,14 @@ describe('read side', () => {
     expect(metrics).toMatch(/^covey_oracle_hotspots 1$/m);
     expect(metrics).toMatch(/^covey_oracle_items_total\{outcome="stored",reason="none"\} 2$/m);
     expect(metrics).toMatch(/^covey_oracle_http_requests_total\{route="\/v1\/receipts",status="200"\} 1$/m);
+    await t.oracle.verifier.runOnce(); // loads what is pending
+    expect(await (await t.get('/metrics')).text()).toMatch(/^covey_oracle_items_pending 2$/m);
+    // Their beacon reports never come: 45 minutes on, the two witnesses are judged unknown_beacon.
+    t.clock.nowMs += t.oracle.config.unknownBeaconAfterMs;
+    await t.oracle.verifier.runOnce();
+    const later = await (await t.get('/metrics')).text();
+    expect(later).toMatch(/^covey_oracle_verdicts_total\{kind="witness",status="invalid",reason="unknown_beacon"\} 2$/m);
+    expect(later).toMatch(/^covey_oracle_items_pending 0$/m);
     const missing = await t.get('/v2/everything');
     expect([missing.status, await errorOf(missing)]).toEqual([404, 'not_found']);
   });

@@ -1,7 +1,7 @@
 /**
  * `GET /metrics` in the Prometheus text exposition format (prom-client). One registry per oracle, so
  * several oracles in one process (tests, the simulator) never mix their figures. Counters are counted
- * as things happen; gauges that live in the database are read when Prometheus scrapes.
+ * as things happen; gauges are read when Prometheus scrapes, none of them by scanning the items.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { reasonName } from '../../proofs/index.js';
@@ -12,15 +12,18 @@ export class OracleMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'route' | 'status'>;
   private readonly items: Counter<'outcome' | 'reason'>;
-  private readonly judged: Counter;
+  private readonly verdicts: Counter<'kind' | 'status' | 'reason'>;
   private readonly epochs: Counter;
   private readonly ingestSeconds: Histogram;
 
-  constructor(store: OracleStore, entropyEpoch: () => number) {
+  constructor(store: OracleStore, entropyEpoch: () => number, pendingItems: () => number) {
     const registers = [this.registry];
     this.requests = new Counter({ name: 'covey_oracle_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers });
     this.items = new Counter({ name: 'covey_oracle_items_total', help: 'Uploaded items by outcome (stored, duplicate, rejected) and rejection reason', labelNames: ['outcome', 'reason'], registers });
-    this.judged = new Counter({ name: 'covey_oracle_verdicts_total', help: 'Items given a verdict by the verifier', registers });
+    this.verdicts = new Counter({
+      name: 'covey_oracle_verdicts_total', help: 'Verdicts given (and changed when an epoch closes) by kind, status and reason',
+      labelNames: ['kind', 'status', 'reason'], registers,
+    });
     this.epochs = new Counter({ name: 'covey_oracle_epochs_closed_total', help: 'Reward epochs closed', registers });
     this.ingestSeconds = new Histogram({
       name: 'covey_oracle_ingest_seconds', help: 'Time to handle one upload batch', registers,
@@ -32,15 +35,11 @@ export class OracleMetrics {
         this.set(await store.hotspotCount());
       },
     });
+    // Counted by the verifier as it judges: a gauge read from the items table would scan it at every scrape.
     new Gauge({
-      name: 'covey_oracle_items', help: 'Stored items by kind, status and reason', labelNames: ['kind', 'status', 'reason'], registers,
-      async collect() {
-        this.reset();
-        const counts = await store.counts();
-        for (const [key, count] of Object.entries(counts.byVerdict)) {
-          const [kind, status, reason] = key.split(' ');
-          this.set({ kind, status, reason }, count);
-        }
+      name: 'covey_oracle_items_pending', help: 'Stored items waiting for a verdict', registers,
+      collect() {
+        this.set(pendingItems());
       },
     });
     new Gauge({
@@ -63,7 +62,10 @@ export class OracleMetrics {
   }
 
   verified(result: RunResult): void {
-    this.judged.inc(result.judged);
+    for (const [key, count] of Object.entries(result.verdicts)) {
+      const [kind, status, reason] = key.split(' ');
+      this.verdicts.inc({ kind, status, reason }, count);
+    }
     this.epochs.inc(result.closedEpochs.length);
   }
 

@@ -64,7 +64,7 @@ export class Oracle {
     this.ingest = new Ingest({
       store, verifier, clock, config, prepare: options.prepare, onStored: (items) => this.verifier.admit(items),
     });
-    this.metrics = new OracleMetrics(store, () => this.entropy.epochNow());
+    this.metrics = new OracleMetrics(store, () => this.entropy.epochNow(), () => this.verifier.pendingCount);
     this.verifier = new VerifierRunner({
       store, config, clock, onError: options.onError,
       onRun: (result) => {

@@ -12,6 +12,7 @@
  * An epoch closes when the clock is past its end by unknownBeaconAfterMs + maxWitnessLagMs, so every group
  * that counts in it has been judged; then reciprocity, selection and rewards are settled (epoch.ts).
  */
+import { reasonName } from '../../../proofs/reasons.js';
 import { hexOf } from '../hex.js';
 import type { OracleClock } from '../clock.js';
 import type { OracleConfig } from '../config.js';
@@ -32,11 +33,23 @@ class RunCache {
   readonly hotspots = new Map<string, HotspotRecord | null>();
   readonly entropy = new Map<number, EntropyRecord | null>();
   pending: VerdictUpdate[] = [];
+  readonly verdicts: Record<string, number> = {};
+
+  /** Counts each update under its item's kind and its verdict; `items` hold the updated items. */
+  count(items: readonly { readonly id: Uint8Array; readonly kind: string }[], updates: readonly VerdictUpdate[]): void {
+    const kinds = new Map(items.map((item) => [item.id, item.kind]));
+    for (const u of updates) {
+      const key = `${kinds.get(u.id)} ${u.status} ${reasonName(u.reason)}`;
+      this.verdicts[key] = (this.verdicts[key] ?? 0) + 1;
+    }
+  }
 }
 
 export interface RunResult {
   /** Items given a verdict in this run. */
   readonly judged: number;
+  /** Verdicts given or changed in this run, keyed "kind status reason" (e.g. "witness invalid too_late"). */
+  readonly verdicts: Readonly<Record<string, number>>;
   /** Reward epochs closed in this run. */
   readonly closedEpochs: readonly number[];
 }
@@ -60,6 +73,11 @@ export class VerifierRunner {
 
   constructor(private readonly options: VerifierRunnerOptions) {}
 
+  /** Items waiting for a verdict, as far as this runner knows (0 before its first run). */
+  get pendingCount(): number {
+    return this.pending?.size ?? 0;
+  }
+
   /** Items ingest has just stored: they wait here for their verdict instead of being read back. */
   admit(items: readonly ItemFields[]): void {
     // Before the first run nothing is held: the first run loads every pending item from the store.
@@ -74,7 +92,10 @@ export class VerifierRunner {
    */
   runOnce(nowMs = this.options.clock.wallMs(), closeAtMs = nowMs): Promise<RunResult> {
     // One run at a time: a timer tick during a long run waits for it instead of judging twice.
-    const run = (this.busy ?? Promise.resolve()).catch(() => undefined).then(() => this.run(nowMs, closeAtMs));
+    const run = (this.busy ?? Promise.resolve()).catch(() => undefined).then(() => this.run(nowMs, closeAtMs)).then((result) => {
+      if (result.judged > 0 || result.closedEpochs.length > 0) this.options.onRun?.(result);
+      return result;
+    });
     this.busy = run;
     return run;
   }
@@ -100,9 +121,6 @@ export class VerifierRunner {
     if (!this.running) return;
     this.timer = this.options.clock.setTimer(() => {
       this.runOnce()
-        .then((result) => {
-          if (result.judged > 0 || result.closedEpochs.length > 0) this.options.onRun?.(result);
-        })
         .catch((error: unknown) => this.options.onError?.(error))
         .finally(() => this.schedule());
     }, this.options.config.verifyEveryMs);
@@ -126,8 +144,8 @@ export class VerifierRunner {
       this.pending = undefined;
       throw error;
     }
-    const closedEpochs = await this.closeEpochs(closeAtMs);
-    return { judged, closedEpochs };
+    const closedEpochs = await this.closeEpochs(closeAtMs, cache);
+    return { judged, verdicts: cache.verdicts, closedEpochs };
   }
 
   /** Every pending item in the store, by group. */
@@ -168,6 +186,7 @@ export class VerifierRunner {
     const earlierBeacons = beacon === undefined ? [] : await this.otherBeacons(beacon);
     const updates = judgeGroup(items, { config, nowMs, hotspots, entropy, earlierBeacons });
     cache.pending.push(...updates);
+    cache.count(items, updates);
     return updates.length;
   }
 
@@ -209,20 +228,20 @@ export class VerifierRunner {
     return around.filter((other) => hexOf(other.id) !== id);
   }
 
-  private async closeEpochs(nowMs: number): Promise<number[]> {
+  private async closeEpochs(nowMs: number, cache: RunCache): Promise<number[]> {
     const { store, config } = this.options;
     const closed: number[] = [];
     const settleMs = config.unknownBeaconAfterMs + config.maxWitnessLagMs;
     for (;;) {
       const epoch = await store.firstOpenEpoch();
       if (epoch === undefined || nowMs < (epoch + 1) * config.rewardEpochMs + settleMs) break;
-      await this.closeEpoch(epoch, this.options.clock.wallMs());
+      await this.closeEpoch(epoch, this.options.clock.wallMs(), cache);
       closed.push(epoch);
     }
     return closed;
   }
 
-  private async closeEpoch(epoch: number, nowMs: number): Promise<void> {
+  private async closeEpoch(epoch: number, nowMs: number, cache: RunCache): Promise<void> {
     const { store, config } = this.options;
     const items = await store.epochItems(epoch);
     const keys = new Map<string, Uint8Array>();
@@ -233,5 +252,6 @@ export class VerifierRunner {
     const hotspots = config.hexDensityScaling ? new Map((await store.allHotspots()).map((h) => [hexOf(h.key), h])) : undefined;
     const { updates, rewards } = closeEpochVerdicts(items, facts, { config, nowMs, epoch, hotspots });
     await store.closeEpoch(epoch, nowMs, updates, rewards);
+    cache.count(items, updates);
   }
 }
