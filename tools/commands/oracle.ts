@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { toHex } from '../../proofs/index.js';
-import { OracleConfigError, oracleConfig } from '../oracle/config.js';
+import { OracleConfigError, oracleConfig, type OracleConfig } from '../oracle/config.js';
 import { openOracle } from '../oracle/oracle.js';
 import { PreparePool } from '../oracle/prepare-pool.js';
 import { startServer } from '../oracle/server.js';
@@ -42,7 +42,7 @@ export function addOracleCommand(program: Command, context: CliContext): Command
     .action(guarded(context, 'oracle', (options: OracleCommandOptions) => runOracle(options, context.io)));
 }
 
-export function readConfigFile(path: string | undefined): Record<string, unknown> {
+function readConfigFile(path: string | undefined): Record<string, unknown> {
   if (path === undefined) return {};
   let value: unknown;
   try {
@@ -68,12 +68,14 @@ export function parsePort(text: string): number {
 
 const stamp = () => new Date().toISOString();
 
-/** The overrides in `path`, checked before any file is created: a bad setting must not leave a new key or database behind. */
-function checkedConfig(path: string | undefined): Record<string, unknown> {
+/**
+ * The overrides in the `--config` file at `path` and the configuration they make, checked before any
+ * file is created: a bad setting must not leave a new key or database behind.
+ */
+export function checkedConfig(path: string | undefined): { overrides: Record<string, unknown>; config: OracleConfig } {
   const overrides = readConfigFile(path);
   try {
-    oracleConfig(overrides);
-    return overrides;
+    return { overrides, config: oracleConfig(overrides) };
   } catch (error) {
     if (error instanceof OracleConfigError) throw new CliError(error.message);
     throw error;
@@ -82,7 +84,7 @@ function checkedConfig(path: string | undefined): Record<string, unknown> {
 
 async function runOracle(options: OracleCommandOptions, io: CliIo): Promise<number> {
   const port = parsePort(options.port);
-  const config = checkedConfig(options.config);
+  const config = checkedConfig(options.config).overrides;
   // Checked first: the key file (default <db>.key) is written before the database is opened.
   const dbDirectory = dirname(resolve(options.db));
   if (!existsSync(dbDirectory)) throw new CliError(`cannot open oracle store ${options.db}: its directory does not exist`);

@@ -2,10 +2,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { systemClock } from '../oracle/clock.js';
-import { OracleConfigError, oracleConfig } from '../oracle/config.js';
 import { SqliteStore } from '../oracle/store/sqlite-store.js';
 import { VerifierRunner } from '../oracle/verifier/runner.js';
-import { readConfigFile } from './oracle.js';
+import { checkedConfig } from './oracle.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
 
 interface VerifyOptions {
@@ -44,13 +43,7 @@ export function parseNow(text: string | undefined): number {
 
 async function verify(options: VerifyOptions, io: CliIo): Promise<number> {
   if (!existsSync(options.db)) throw new CliError(`${options.db}: no such database`);
-  let config;
-  try {
-    config = oracleConfig(readConfigFile(options.config));
-  } catch (error) {
-    if (error instanceof OracleConfigError) throw new CliError(error.message);
-    throw error;
-  }
+  const { config } = checkedConfig(options.config);
   const nowMs = parseNow(options.now);
   const store = SqliteStore.open(options.db);
   try {

@@ -12,6 +12,7 @@
  * An epoch closes when the clock is past its end by unknownBeaconAfterMs + maxWitnessLagMs, so every group
  * that counts in it has been judged; then reciprocity, selection and rewards are settled (epoch.ts).
  */
+import { equalBytes } from '../../../proofs/bytes.js';
 import { reasonName } from '../../../proofs/reasons.js';
 import { hexOf } from '../hex.js';
 import type { OracleClock } from '../clock.js';
@@ -224,8 +225,7 @@ export class VerifierRunner {
     const { beaconIntervalMs } = this.options.config;
     const around = await this.options.store.beaconsOf(
       beacon.uploader, beacon.receivedMs - beaconIntervalMs, beacon.receivedMs + beaconIntervalMs + 1);
-    const id = hexOf(beacon.id);
-    return around.filter((other) => hexOf(other.id) !== id);
+    return around.filter((other) => !equalBytes(other.id, beacon.id));
   }
 
   private async closeEpochs(nowMs: number, cache: RunCache): Promise<number[]> {
