@@ -84,6 +84,48 @@ test('a new runner (an oracle restarted) finds the items left pending in the sto
   expect(await verdictOf(witness)).toMatchObject({ status: 'valid' });
 });
 
+test('a second beacon in the same interval is irregular_interval, found in memory or, across a restart, in the store', async () => {
+  const { store, clock, runner, beacon, ingest, verdictOf } = await setUp();
+  // This runner has run since long before, so its memory covers the whole interval around each beacon.
+  clock.nowMs = T0 - config.beaconIntervalMs - 60_000;
+  await runner.runOnce();
+  let askedStore = 0;
+  const beaconsOf = store.beaconsOf.bind(store);
+  store.beaconsOf = (...args) => {
+    askedStore++;
+    return beaconsOf(...args);
+  };
+  clock.nowMs = T0;
+  await ingest(beacon);
+  clock.nowMs = T0 + config.unknownBeaconAfterMs;
+  await runner.runOnce();
+  expect(await verdictOf(beacon)).toMatchObject({ status: 'valid' });
+  // Another beacon by the same hotspot in the same 6 h bucket, judged by the same runner...
+  const again = async (minutes: number) => {
+    const fresh = entropyRecord(Math.floor(T0 / 60_000) + minutes);
+    await store.putEntropy(fresh);
+    return beaconReportFields(signedBeaconReport(beaconer, { entropy: fresh, timeMs: T0 + minutes * 60_000 }), beaconer.publicKey, T0 + minutes * 60_000);
+  };
+  const second = await again(50);
+  clock.nowMs = second.receivedMs;
+  await ingest(second);
+  clock.nowMs += config.unknownBeaconAfterMs;
+  await runner.runOnce();
+  expect(await verdictOf(second)).toMatchObject({ status: 'invalid', reason: Reason.irregular_interval });
+  expect(askedStore).toBe(0);
+  // ...and a third by a runner started since, whose memory does not reach back to the first.
+  const restarted = new VerifierRunner({ store, config, clock });
+  await restarted.runOnce();
+  const third = await again(100);
+  clock.nowMs = third.receivedMs;
+  await store.insertItems([third]);
+  restarted.admit([third]);
+  clock.nowMs += config.unknownBeaconAfterMs;
+  await restarted.runOnce();
+  expect(await verdictOf(third)).toMatchObject({ status: 'invalid', reason: Reason.irregular_interval });
+  expect(askedStore).toBe(1);
+});
+
 test('when writing verdicts fails, the next run judges the same items again from the store', async () => {
   const { store, clock, runner, beacon, receipt, ingest, verdictOf } = await setUp();
   await runner.runOnce();
@@ -113,3 +155,22 @@ test('an epoch closes only once it is over by the settling time; judging everyth
   // Neither hotspot has the other half of reciprocity (no witness by the beaconer, no beacon by the witness).
   expect((await store.rewards(epoch))?.length).toBe(0);
 });
+
+test('a verdict that lands in an epoch earlier than the first open one is still closed, on the next run that can', async () => {
+  const { store, clock, runner, beacon, receipt, ingest } = await setUp();
+  const epoch = Math.floor(T0 / DAY);
+  const settle = config.unknownBeaconAfterMs + config.maxWitnessLagMs;
+  await runner.runOnce();
+  // A group from the next day, judged first: the runner then knows epoch + 1 to be the first open one.
+  const tomorrow = { ...beacon, id: new Uint8Array(16).fill(7), receivedMs: (epoch + 1) * DAY, digest: new Uint8Array(32).fill(9) };
+  clock.nowMs = tomorrow.receivedMs;
+  await ingest(tomorrow);
+  clock.nowMs = (epoch + 1) * DAY + settle;
+  expect(await runner.runOnce()).toMatchObject({ judged: 1, closedEpochs: [] });
+  // Then items of the day before reach it (a restored backup, say), and are judged: that epoch closes.
+  await ingest(beacon, receipt(witnesses[0], T0 + 100));
+  clock.nowMs = (epoch + 1) * DAY + settle + 1;
+  expect(await runner.runOnce()).toMatchObject({ judged: 2, closedEpochs: [epoch] });
+  expect(await store.rewards(epoch)).toBeDefined();
+});
+

@@ -1,6 +1,6 @@
 /** SqliteStore (tools/oracle/store/sqlite-store.ts): the OracleStore contract on a SQLite file. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,7 +40,7 @@ function witness(label: string, uploader: Uint8Array, receivedMs: number, digest
 
 function verdict(item: ItemFields, passed: boolean, extra: Partial<VerdictUpdate> = {}): VerdictUpdate {
   return {
-    id: item.id, status: passed ? 'valid' : 'invalid', reason: passed ? Reason.none : Reason.bad_rssi,
+    id: item.id, timeMs: item.timeMs, status: passed ? 'valid' : 'invalid', reason: passed ? Reason.none : Reason.bad_rssi,
     passed, selected: false, ...extra,
   };
 }
@@ -81,13 +81,39 @@ describe('opening and migrations', () => {
 
   test('an older database is migrated forward and keeps its data', () => {
     const db = new Database(join(dir, 'old.db'));
-    const v2: Migration = { version: 2, name: 'add notes', sql: 'CREATE TABLE notes (text TEXT)' };
-    expect(migrate(db, 'old', () => T0, MIGRATIONS)).toEqual([1]);
+    const next: Migration = { version: MIGRATIONS.length + 1, name: 'add notes', sql: 'CREATE TABLE notes (text TEXT)' };
+    expect(migrate(db, 'old', () => T0, MIGRATIONS)).toEqual(MIGRATIONS.map((m) => m.version));
     db.prepare('INSERT INTO epochs (epoch, closed_ms) VALUES (7, 1)').run();
-    expect(migrate(db, 'old', () => T0, [...MIGRATIONS, v2])).toEqual([2]);
-    expect(migrate(db, 'old', () => T0, [...MIGRATIONS, v2])).toEqual([]);
+    expect(migrate(db, 'old', () => T0, [...MIGRATIONS, next])).toEqual([next.version]);
+    expect(migrate(db, 'old', () => T0, [...MIGRATIONS, next])).toEqual([]);
     expect(db.prepare('SELECT epoch FROM epochs').pluck().all()).toEqual([7]);
     db.close();
+  });
+
+  test('migration 2 keeps every item of a version 1 database, verdicts included, and still refuses a repeat', async () => {
+    const path = join(dir, 'v1.db');
+    const db = new Database(path);
+    migrate(db, 'v1', () => T0, MIGRATIONS.slice(0, 1));
+    const b = beacon('b1', alice, T0);
+    const w = witness('w1', bob, T0 + 10, b.digest);
+    const columns = 'id, uploader, kind, body, received_ms, digest, frequency_hz, data_rate, time_ms, entropy_epoch, entropy_tag';
+    const insert = db.prepare(`INSERT INTO items (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const item of [b, w]) {
+      insert.run(item.id, item.uploader, item.kind, item.body, item.receivedMs, item.digest, item.frequencyHz, item.dataRate,
+        item.timeMs, item.entropyEpoch ?? null, item.entropyTag ?? null);
+    }
+    db.prepare("UPDATE items SET status = 'valid', passed = 1, epoch = 5, verified_ms = ? WHERE id = ?").run(T0 + 99, b.id);
+    db.close();
+    const store = SqliteStore.open(path);
+    try {
+      const [migratedBeacon, migratedWitness] = await store.group(b.digest);
+      expect(migratedBeacon).toMatchObject({ id: b.id, status: 'valid', passed: true, epoch: 5, verifiedMs: T0 + 99 });
+      expect(migratedWitness).toMatchObject({ id: w.id, status: 'pending', timeMs: w.timeMs });
+      expect((await store.item(w.id, w.timeMs))?.body).toEqual(w.body);
+      expect(await store.insertItems([w, witness('w2', carol, T0 + 20, b.digest)])).toEqual([false, true]);
+    } finally {
+      await store.close();
+    }
   });
 
   test('a database from a newer schema is refused, naming the path and the versions', async () => {
@@ -161,6 +187,11 @@ describe('registry and entropy', () => {
     expect([...(await store.hotspots([alice, carol, bob])).keys()].sort()).toEqual([toHex(alice), toHex(bob)].sort());
     expect(await store.hotspot(carol)).toBeUndefined();
     expect((await store.allHotspots()).map((h) => toHex(h.key)).sort()).toEqual([toHex(alice), toHex(bob)].sort());
+    // Read once (and remembered), then changed: the next read has the change, registered or not before.
+    await store.putHotspot(hotspotOf(carol));
+    await store.putHotspot(hotspotOf(alice, { gainDdbi: 20 }));
+    expect(await store.hotspot(carol)).toEqual(hotspotOf(carol));
+    expect((await store.hotspots([alice])).get(toHex(alice))?.gainDdbi).toBe(20);
   });
 
   test('putEntropy keeps the first record for an epoch', async () => {
@@ -197,6 +228,41 @@ describe('items', () => {
     expect((await store.counts()).pending).toBe(0);
   });
 
+  test('uploads arriving together share one commit, and each call gets its own answer', async () => {
+    const store = openAt();
+    const b = beacon('b1', alice, T0);
+    const w = witness('w1', bob, T0 + 1, b.digest);
+    // Three calls in one turn of the event loop: the second repeats the first's beacon.
+    const answers = await Promise.all([store.insertItems([b]), store.insertItems([w, b]), store.insertItems([witness('w2', carol, T0 + 2, b.digest)])]);
+    expect(answers).toEqual([[true], [true, false], [true]]);
+    expect(await store.group(b.digest)).toHaveLength(3);
+  });
+
+  test('a call that breaks a constraint fails alone: the calls that shared its commit are stored', async () => {
+    const store = openAt();
+    const good = beacon('b1', alice, T0);
+    const bad = { ...witness('w1', bob, T0, bytes('d')), kind: 'receipt' } as unknown as ItemFields;
+    const [first, second, third] = await Promise.allSettled([
+      store.insertItems([good]), store.insertItems([bad]), store.insertItems([witness('w2', carol, T0 + 2, good.digest)]),
+    ]);
+    expect(first).toEqual({ status: 'fulfilled', value: [true] });
+    expect(second).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/CHECK constraint/) } });
+    expect(third).toEqual({ status: 'fulfilled', value: [true] });
+    expect((await store.counts()).pending).toBe(2);
+  });
+
+  test('close() commits the inserts still waiting for their commit', async () => {
+    const path = join(dir, 'waiting.db');
+    const store = SqliteStore.open(path);
+    const b = beacon('b1', alice, T0);
+    const stored = store.insertItems([b]);
+    await store.close();
+    await expect(stored).resolves.toEqual([true]);
+    const reopened = SqliteStore.open(path, { readonly: true });
+    expect(await reopened.group(b.digest)).toHaveLength(1);
+    await reopened.close();
+  });
+
   test('items and verdicts round-trip every field; absent optionals stay absent', async () => {
     const store = openAt();
     const b = beacon('b1', alice, T0);
@@ -207,8 +273,9 @@ describe('items', () => {
     const { body: _witnessBody, ...witnessFields } = w;
     // group() leaves the body out; item() brings it.
     expect(pendingBeacon).toEqual({ ...beaconFields, status: 'pending', reason: Reason.none, passed: false, selected: false });
-    expect(await store.item(b.id)).toEqual({ ...b, status: 'pending', reason: Reason.none, passed: false, selected: false });
-    expect(await store.item(bytes('no such item'))).toBeUndefined();
+    expect(await store.item(b.id, b.timeMs)).toEqual({ ...b, status: 'pending', reason: Reason.none, passed: false, selected: false });
+    expect(await store.item(bytes('no such item'), b.timeMs)).toBeUndefined();
+    expect(await store.item(b.id, b.timeMs + 1)).toBeUndefined();
     for (const absent of ['txPowerDdbm', 'entropyTag', 'side', 'verifiedMs', 'epoch']) {
       expect(absent in pendingWitness).toBe(false);
     }
@@ -226,7 +293,7 @@ describe('items', () => {
     await store.insertItems([beacon('b1', alice, T0)]);
     await store.putHotspot(hotspotOf(alice, { request: bytes('req') }));
     const [listed] = await store.group(bytes('digest b1'));
-    const item = { ...listed, body: (await store.item(listed.id))?.body };
+    const item = { ...listed, body: (await store.item(listed.id, listed.timeMs))?.body };
     const hotspot = await store.hotspot(alice);
     for (const field of [item.id, item.uploader, item.body, item.digest, item.entropyTag, hotspot?.key, hotspot?.request]) {
       expect(Object.getPrototypeOf(field)).toBe(Uint8Array.prototype);
@@ -412,6 +479,35 @@ describe('epochs and rewards', () => {
     expect((await store.epochItems(11)).map((item) => toHex(item.id))).toEqual([toHex(second.id)]);
     expect(await store.epochItems(9)).toEqual([]);
   });
+});
+
+test('with background checkpoints, committed pages reach the database file without waiting for the WAL to fill', async () => {
+  const path = join(dir, 'checkpointed.db');
+  const store = SqliteStore.open(path, { backgroundCheckpoints: true });
+  const sizeBefore = statSync(path).size;
+  // About 2 MB of WAL: far below the automatic checkpoint threshold (10,000 pages, about 40 MB).
+  for (let batch = 0; batch < 20; batch++) {
+    await store.insertItems(Array.from({ length: 100 }, (_, i) => beacon(`c${batch}-${i}`, alice, T0 + batch * 100 + i)));
+  }
+  const deadline = Date.now() + 10_000;
+  while (statSync(path).size === sizeBefore && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(statSync(path).size).toBeGreaterThan(sizeBefore);
+  await store.close();
+  // The checkpoint thread stopped with the store, and this connection, the last, removed the WAL.
+  expect(existsSync(`${path}-wal`)).toBe(false);
+});
+
+test('without background checkpoints the same writes stay in the WAL until the store closes', async () => {
+  const path = join(dir, 'unchecked.db');
+  const store = SqliteStore.open(path);
+  const sizeBefore = statSync(path).size;
+  for (let batch = 0; batch < 20; batch++) {
+    await store.insertItems(Array.from({ length: 100 }, (_, i) => beacon(`u${batch}-${i}`, alice, T0 + batch * 100 + i)));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(statSync(path).size).toBe(sizeBefore);
+  await store.close();
+  expect(statSync(path).size).toBeGreaterThan(sizeBefore);
 });
 
 test('committed writes are visible to a second connection before the first closes (WAL)', async () => {

@@ -45,7 +45,7 @@ async function verify(options: VerifyOptions, io: CliIo): Promise<number> {
   if (!existsSync(options.db)) throw new CliError(`${options.db}: no such database`);
   const { config } = checkedConfig(options.config);
   const nowMs = parseNow(options.now);
-  const store = SqliteStore.open(options.db);
+  const store = SqliteStore.open(options.db, { backgroundCheckpoints: true });
   try {
     const runner = new VerifierRunner({ store, config, clock: systemClock() });
     const result = await runner.runOnce(nowMs, Math.min(nowMs, Date.now()));

@@ -107,11 +107,16 @@ export interface Verdict {
 export type StoredItem = Omit<ItemFields, 'body'> & { readonly body?: Uint8Array } & Verdict;
 
 /** What closing an epoch reads of an item: who, which beacon, when, and its verdict so far. */
-export type EpochItem = Pick<StoredItem, 'id' | 'uploader' | 'kind' | 'digest' | 'receivedMs'> & Verdict;
+export type EpochItem = Pick<StoredItem, 'id' | 'timeMs' | 'uploader' | 'kind' | 'digest' | 'receivedMs'> & Verdict;
 
 /** A verdict to record for one item. */
 export interface VerdictUpdate extends Verdict {
   readonly id: Uint8Array;
+  /**
+   * The item's own timeMs. The id determines it (the id hashes the signed body that carries it), and
+   * the store finds an item by both: see migration 2 in store/migrations.ts.
+   */
+  readonly timeMs: number;
 }
 
 /** One hotspot's reward for one epoch. */

@@ -161,7 +161,10 @@ export function openOracle(options: OpenOracleOptions): OpenedOracle {
   const keyCreated = !existsSync(keyPath);
   const key = keyCreated ? writeKeyFile(keyPath, new Uint8Array(randomBytes(32))) : readKeyFile(keyPath);
   const seed = key.seed;
-  const store = SqliteStore.open(options.dbPath);
+  const store = SqliteStore.open(options.dbPath, {
+    backgroundCheckpoints: true,
+    onCheckpointError: (message) => options.onError?.(new Error(`WAL checkpoint failed: ${message}`)),
+  });
   try {
     return { oracle: new Oracle({ ...options, store, signer: createHostSigner(seed) }), keyCreated, keyPath, warnings: key.warnings };
   } catch (error) {

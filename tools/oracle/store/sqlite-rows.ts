@@ -83,12 +83,12 @@ export function itemParams(item: ItemFields): unknown[] {
 }
 
 /** A row of the epochItems statement, columns in its order. */
-export type EpochRow = [Uint8Array, Uint8Array, ItemKind, Uint8Array, number, ItemStatus, number, Side | null, number, number, number | null, number | null];
+export type EpochRow = [Uint8Array, number, Uint8Array, ItemKind, Uint8Array, number, ItemStatus, number, Side | null, number, number, number | null, number | null];
 
 export function epochItemFromRow(row: EpochRow): EpochItem {
-  const [id, uploader, kind, digest, receivedMs, status, reason, side, passed, selected, verifiedMs, epoch] = row;
+  const [id, timeMs, uploader, kind, digest, receivedMs, status, reason, side, passed, selected, verifiedMs, epoch] = row;
   const item: Record<string, unknown> = {
-    id: plainBytes(id), uploader: plainBytes(uploader), kind, digest: plainBytes(digest), receivedMs, status, reason,
+    id: plainBytes(id), timeMs, uploader: plainBytes(uploader), kind, digest: plainBytes(digest), receivedMs, status, reason,
     passed: passed === 1, selected: selected === 1,
   };
   if (side !== null) item.side = side;
@@ -138,7 +138,7 @@ export function itemFromRow(row: ItemRow): StoredItem {
 export function verdictParams(update: VerdictUpdate): unknown[] {
   return [
     update.status, update.reason, update.side ?? null, update.passed ? 1 : 0, update.selected ? 1 : 0,
-    update.verifiedMs ?? null, update.epoch ?? null, update.id,
+    update.verifiedMs ?? null, update.epoch ?? null, update.timeMs, update.id,
   ];
 }
 

@@ -9,6 +9,7 @@ import { hexOf } from '../hex.js';
 import type {
   EntropyRecord, EpochItem, HotspotRecord, ItemFields, RewardRow, StoredItem, VerdictUpdate,
 } from '../model.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrate, pendingMigrations, SchemaVersionError } from './migrations.js';
 import {
   countsFrom, entropyFromRow, epochItemFromRow, hotspotFromRow, hotspotParams, itemFromRawRow, itemFromRow, itemParams,
@@ -36,27 +37,27 @@ const SQL = {
   putEntropy: 'INSERT INTO entropy (epoch, data, time_ms, encoded) VALUES (?, ?, ?, ?) ON CONFLICT (epoch) DO NOTHING',
   entropy: 'SELECT epoch, data, time_ms, encoded FROM entropy WHERE epoch = ?',
   latestEntropy: 'SELECT epoch, data, time_ms, encoded FROM entropy ORDER BY epoch DESC LIMIT 1',
-  // ON CONFLICT (id) DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also skip a row that breaks a
-  // NOT NULL or CHECK constraint and report it as a duplicate; this skips only a known id. Positional
+  // ON CONFLICT (time_ms, id) DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also skip a row that breaks
+  // a NOT NULL or CHECK constraint and report it as a duplicate; this skips only a known item. Positional
   // parameters (itemParams, same order), the hot path: binding by name cost about 10% more CPU per row.
   insertItem: `INSERT INTO items (id, uploader, kind, body, received_ms, digest, frequency_hz, data_rate, time_ms,
       rssi_ddbm, snr_ddb, tx_power_ddbm, entropy_epoch, entropy_tag)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (id) DO NOTHING`,
+    ON CONFLICT (time_ms, id) DO NOTHING`,
   // INDEXED BY: left to itself the planner reads DISTINCT digests from items_by_digest, every item.
   // Read once when the verifier starts: a scan, rather than an index every insert and verdict would pay for.
   pendingItems: `SELECT ${ITEM_COLUMNS} FROM items WHERE status = 'pending' ORDER BY received_ms, id`,
-  item: `SELECT ${ITEM_COLUMNS}, body FROM items WHERE id = ?`,
+  item: `SELECT ${ITEM_COLUMNS}, body FROM items WHERE time_ms = ? AND id = ?`,
   group: `SELECT ${ITEM_COLUMNS} FROM items WHERE digest = ? ORDER BY received_ms, id`,
   hasJudged: `SELECT EXISTS (SELECT 1 FROM items WHERE digest = ? AND status <> 'pending') AS judged`,
   // Positional parameters (verdictParams, same order): the verifier's hot path, like insertItem.
   updateVerdict: `UPDATE items SET status = ?, reason = ?, side = ?, passed = ?, selected = ?, verified_ms = ?,
       epoch = ?
-    WHERE id = ?`,
+    WHERE time_ms = ? AND id = ?`,
   beaconsOf: `SELECT ${ITEM_COLUMNS} FROM items
     WHERE uploader = ? AND kind = 'beacon' AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id`,
   // Only what closing an epoch reads (EpochItem), in raw rows: every judged item of the epoch passes here.
-  epochItems: `SELECT id, uploader, kind, digest, received_ms, status, reason, side, passed, selected, verified_ms, epoch
+  epochItems: `SELECT id, time_ms, uploader, kind, digest, received_ms, status, reason, side, passed, selected, verified_ms, epoch
     FROM items WHERE epoch = ? AND status <> 'pending' ORDER BY received_ms, id`,
   // HIP-106 (poc.md §3): a witness that passed; a beacon that passed and has a witness that passed.
   reciprocity: `SELECT
@@ -105,15 +106,41 @@ export class EpochCloseError extends Error {
 export interface SqliteStoreOptions {
   /** Open without writing: no migrations, and every write throws. The file must exist at the current schema. */
   readonly readonly?: boolean;
+  /**
+   * Checkpoint the WAL from a thread of its own (checkpointer.ts) rather than in the middle of writes.
+   * For a long-running writer such as the oracle; ignored for ':memory:' and read-only stores.
+   */
+  readonly backgroundCheckpoints?: boolean;
+  /** Hears about failed background checkpoints. */
+  readonly onCheckpointError?: (message: string) => void;
 }
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
+
+/** One insertItems() call waiting for the next commit. */
+interface QueuedInsert {
+  readonly items: readonly ItemFields[];
+  readonly resolve: (fresh: boolean[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A commit starts at once when this many items are waiting, rather than at the end of the event-loop turn. */
+const MAX_ITEMS_PER_COMMIT = 4_096;
 
 export class SqliteStore implements OracleStore {
   private readonly sql: Statements;
   private readonly writeVerdicts: (updates: readonly VerdictUpdate[]) => void;
   private readonly writeItems: (items: readonly ItemFields[]) => boolean[];
   private readonly writeClose: (epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => void;
+  /**
+   * Registry entries read so far, by hex key (null: not registered). Ingest asks for the uploader of
+   * every upload and the verifier for the hotspots of every group; the registry changes only through
+   * putHotspot on this connection (one oracle writes a database), which updates the entry.
+   */
+  private readonly hotspotCache = new Map<string, HotspotRecord | null>();
+  private queuedInserts: QueuedInsert[] = [];
+  private queuedItems = 0;
+  private commitScheduled = false;
 
   /** Opens (creating when absent, unless read-only) and migrates the database at `path`; ':memory:' for tests. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -127,7 +154,8 @@ export class SqliteStore implements OracleStore {
       else if (pendingMigrations(db, label).length > 0) {
         throw new StoreOpenError(`${label}: its schema is older than this oracle's; open it once read-write to migrate it`);
       }
-      return new SqliteStore(db);
+      const background = options.backgroundCheckpoints === true && !readonly && path !== ':memory:' && path !== '';
+      return new SqliteStore(db, background ? startCheckpointer(path, options.onCheckpointError) : undefined);
     } catch (error) {
       db?.close();
       if (error instanceof SchemaVersionError || error instanceof StoreOpenError) throw error;
@@ -135,7 +163,7 @@ export class SqliteStore implements OracleStore {
     }
   }
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(private readonly db: Database.Database, private readonly checkpointer?: Checkpointer) {
     const statements: Partial<Record<keyof typeof SQL, Database.Statement>> = {};
     for (const [name, source] of Object.entries(SQL)) statements[name as keyof typeof SQL] = db.prepare(source);
     this.sql = statements as Statements;
@@ -157,20 +185,31 @@ export class SqliteStore implements OracleStore {
 
   async putHotspot(record: HotspotRecord): Promise<void> {
     this.sql.putHotspot.run(hotspotParams(record));
+    this.hotspotCache.delete(hexOf(record.key));
   }
 
   async hotspot(key: Uint8Array): Promise<HotspotRecord | undefined> {
-    const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
-    return row && hotspotFromRow(row);
+    return this.cachedHotspot(key) ?? undefined;
   }
 
   async hotspots(keys: readonly Uint8Array[]): Promise<Map<string, HotspotRecord>> {
     const found = new Map<string, HotspotRecord>();
     for (const key of keys) {
-      const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
-      if (row) found.set(hexOf(key), hotspotFromRow(row));
+      const record = this.cachedHotspot(key);
+      if (record !== null) found.set(hexOf(key), record);
     }
     return found;
+  }
+
+  private cachedHotspot(key: Uint8Array): HotspotRecord | null {
+    const hex = hexOf(key);
+    let record = this.hotspotCache.get(hex);
+    if (record === undefined) {
+      const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
+      record = row === undefined ? null : hotspotFromRow(row);
+      this.hotspotCache.set(hex, record);
+    }
+    return record;
   }
 
   async allHotspots(): Promise<HotspotRecord[]> {
@@ -202,8 +241,27 @@ export class SqliteStore implements OracleStore {
 
   // Items
 
-  async insertItems(items: readonly ItemFields[]): Promise<boolean[]> {
-    return this.writeItems(items);
+  /**
+   * Group commit: the calls made in one turn of the event loop (uploads arriving together) share one
+   * transaction, written at the end of that turn, and each call resolves once it is committed. Item ids
+   * and digests are hashes, so every upload's items land on scattered index pages, and each commit writes
+   * every page it touched to the WAL again: one commit for many uploads writes each page once. When a
+   * shared commit fails, each call is retried in a transaction of its own, so an error reaches only the
+   * upload that caused it.
+   */
+  insertItems(items: readonly ItemFields[]): Promise<boolean[]> {
+    return new Promise((resolve, reject) => {
+      this.queuedInserts.push({ items, resolve, reject });
+      this.queuedItems += items.length;
+      if (this.queuedItems >= MAX_ITEMS_PER_COMMIT) this.commitInserts();
+      else if (!this.commitScheduled) {
+        this.commitScheduled = true;
+        setImmediate(() => {
+          this.commitScheduled = false;
+          this.commitInserts();
+        });
+      }
+    });
   }
 
   async pendingItems(): Promise<StoredItem[]> {
@@ -219,8 +277,8 @@ export class SqliteStore implements OracleStore {
     return (this.sql.group.raw(true).all(digest) as unknown[][]).map(itemFromRawRow);
   }
 
-  async item(id: Uint8Array): Promise<StoredItem | undefined> {
-    const row = this.sql.item.get(id) as ItemRow | undefined;
+  async item(id: Uint8Array, timeMs: number): Promise<StoredItem | undefined> {
+    const row = this.sql.item.get(timeMs, id) as ItemRow | undefined;
     return row === undefined ? undefined : itemFromRow(row);
   }
 
@@ -281,9 +339,44 @@ export class SqliteStore implements OracleStore {
     return (this.sql.rewards.all(epoch) as RewardRecordRow[]).map(rewardFromRow);
   }
 
-  /** Idempotent. Committed writes are already in the file (or its WAL); closing checkpoints the WAL. */
+  /**
+   * Idempotent. Inserts still waiting for their commit are committed first. Committed writes are already
+   * in the file (or its WAL); closing checkpoints the WAL.
+   */
   async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.commitInserts();
+    // The checkpoint thread first, so that this connection closes last and removes the WAL.
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
+  }
+
+  private commitInserts(): void {
+    const waiting = this.queuedInserts;
+    this.queuedInserts = [];
+    this.queuedItems = 0;
+    if (waiting.length === 0) return;
+    let fresh: boolean[];
+    try {
+      fresh = this.writeItems(waiting.length === 1 ? waiting[0].items : waiting.flatMap((call) => call.items));
+    } catch (error) {
+      if (waiting.length === 1) waiting[0].reject(error);
+      else for (const call of waiting) this.commitAlone(call);
+      return;
+    }
+    let at = 0;
+    for (const call of waiting) {
+      call.resolve(fresh.slice(at, at + call.items.length));
+      at += call.items.length;
+    }
+  }
+
+  private commitAlone(call: QueuedInsert): void {
+    try {
+      call.resolve(this.writeItems(call.items));
+    } catch (error) {
+      call.reject(error);
+    }
   }
 
   private applyVerdicts(updates: readonly VerdictUpdate[]): void {
@@ -305,7 +398,8 @@ export class SqliteStore implements OracleStore {
  * per upload. Checkpoints, and so those syncs, come every 10,000 WAL pages (about 40 MiB) instead of
  * SQLite's 1,000: that doubled the insert rate into a 200,000-item file on the 2-core CI machine, and
  * since Linux writes dirty pages back within about 30 s anyway (vm.dirty_expire_centisecs), it barely
- * widens what a power cut can undo. journal_size_limit trims the WAL after a checkpoint. busy_timeout
+ * widens what a power cut can undo. With backgroundCheckpoints a thread checkpoints every half second
+ * (checkpointer.ts) and this threshold is only the backstop. journal_size_limit trims the WAL after a checkpoint. busy_timeout
  * lets a second connection (a read-only CLI, a backup) wait for a lock instead of failing at once.
  */
 function configure(db: Database.Database, readonly: boolean): void {

@@ -58,8 +58,11 @@ export interface OracleStore {
    * reads this once when it starts and then holds what ingest stores (verifier/pending.ts).
    */
   pendingItems(): Promise<StoredItem[]>;
-  /** One item with its body (the exact bytes uploaded), or undefined. */
-  item(id: Uint8Array): Promise<StoredItem | undefined>;
+  /**
+   * One item with its body (the exact bytes uploaded), or undefined. Found by its id and its own timeMs
+   * (which the id determines), the pair the store indexes.
+   */
+  item(id: Uint8Array, timeMs: number): Promise<StoredItem | undefined>;
   /** Whether an item quoting `digest` has been judged. */
   hasJudged(digest: Uint8Array): Promise<boolean>;
   /** Every item quoting `digest`, judged or not, in receive order (then id); without bodies. */

@@ -53,23 +53,23 @@ export function judgeGroup(group: readonly StoredItem[], context: GroupContext):
   const beacon = ordered.find((item) => item.kind === 'beacon');
   const pending = ordered.filter((item) => item.status === 'pending');
   if (beacon === undefined) {
-    return pending.map((w) => verdict(w.id, Reason.unknown_beacon, 'beaconer', epochOf(w.receivedMs, context), context));
+    return pending.map((w) => verdict(w, Reason.unknown_beacon, 'beaconer', epochOf(w.receivedMs, context), context));
   }
   const epoch = epochOf(beacon.receivedMs, context);
   const beaconReason = beacon.status === 'pending' ? beaconFailure(beacon, ordered, context) : beacon.reason;
   const updates: VerdictUpdate[] = [];
   for (const item of pending) {
     if (item === beacon) {
-      updates.push(verdict(item.id, beaconReason, 'beaconer', epoch, context));
+      updates.push(verdict(item, beaconReason, 'beaconer', epoch, context));
     } else if (item.kind === 'beacon') {
       // A later report of the same frame: judged on its own, and `duplicate` if it passes the rest.
-      updates.push(verdict(item.id, beaconFailure(item, ordered, context), 'beaconer', epoch, context));
+      updates.push(verdict(item, beaconFailure(item, ordered, context), 'beaconer', epoch, context));
     } else if (beaconReason !== Reason.none) {
       // An invalid beacon takes its witnesses with it, the fault the beaconer's (poc.md §3).
-      updates.push(verdict(item.id, beaconReason, 'beaconer', epoch, context));
+      updates.push(verdict(item, beaconReason, 'beaconer', epoch, context));
     } else {
       const [reason, side] = witnessFailure(item, beacon, ordered, context);
-      updates.push(verdict(item.id, reason, side, epoch, context));
+      updates.push(verdict(item, reason, side, epoch, context));
     }
   }
   return preselect(ordered, updates, context.config.maxWitnessesPerBeacon);
@@ -100,10 +100,11 @@ function epochOf(receivedMs: number, context: GroupContext): number {
   return Math.floor(receivedMs / context.config.rewardEpochMs);
 }
 
-function verdict(id: Uint8Array, reason: number, side: Side, epoch: number, context: GroupContext): VerdictUpdate {
+function verdict(item: StoredItem, reason: number, side: Side, epoch: number, context: GroupContext): VerdictUpdate {
   const valid = reason === Reason.none;
   return {
-    id,
+    id: item.id,
+    timeMs: item.timeMs,
     status: valid ? 'valid' : 'invalid',
     reason,
     ...(valid ? {} : { side }),

@@ -38,6 +38,9 @@ export interface EpochClose {
 /** A verdict being settled, with the item it belongs to and the reward units it earns (HIP-15). */
 interface Settling {
   readonly item: EpochItem;
+  /** hexOf(item.digest) and hexOf(item.uploader), made once: every step below keys by them. */
+  readonly digestKey: string;
+  readonly uploaderKey: string;
   verdict: Verdict;
   units: number;
 }
@@ -55,16 +58,17 @@ export function closeEpochVerdicts(
   facts: ReadonlyMap<string, ReciprocityFacts>,
   context: EpochContext,
 ): EpochClose {
-  const settling = items.map((item): Settling => ({ item, verdict: verdictOf(item), units: 0 }));
+  const settling = items.map((item): Settling => ({
+    item, digestKey: hexOf(item.digest), uploaderKey: hexOf(item.uploader), verdict: verdictOf(item), units: 0,
+  }));
   const groups = new Map<string, Settling[]>();
   for (const s of settling) {
-    const key = hexOf(s.item.digest);
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [s]);
+    const group = groups.get(s.digestKey);
+    if (group === undefined) groups.set(s.digestKey, [s]);
     else group.push(s);
   }
   for (const group of groups.values()) settleGroup(group, facts, context.config);
-  const updates = settling.filter(changed).map((s) => ({ ...s.verdict, id: s.item.id, verifiedMs: context.nowMs }));
+  const updates = settling.filter(changed).map((s) => ({ ...s.verdict, id: s.item.id, timeMs: s.item.timeMs, verifiedMs: context.nowMs }));
   return { updates, rewards: rewardRows(settling, context) };
 }
 
@@ -75,19 +79,19 @@ function verdictOf(item: EpochItem): Verdict {
 }
 
 function settleGroup(group: Settling[], facts: ReadonlyMap<string, ReciprocityFacts>, config: OracleConfig): void {
-  const factsOf = (key: Uint8Array) => facts.get(hexOf(key)) ?? NO_FACTS;
+  const factsOf = (s: Settling) => facts.get(s.uploaderKey) ?? NO_FACTS;
   const valid = (s: Settling) => s.verdict.status === 'valid';
   const beacon = group.find((s) => s.item.kind === 'beacon' && valid(s));
   const witnesses = group.filter((s) => s.item.kind === 'witness' && valid(s)).sort((a, b) => compareReceived(a.item, b.item));
   if (beacon === undefined) return; // its witnesses are invalid already (phase 1)
   // HIP-106: a beaconer that witnessed nothing loses its beacon, and the beacon's witnesses with it;
   // witnesses already invalid for a reason of their own keep it.
-  if (!factsOf(beacon.item.uploader).passedWitness) {
+  if (!factsOf(beacon).passedWitness) {
     for (const s of [beacon, ...witnesses]) invalidate(s, Reason.gateway_no_valid_witnesses, 'beaconer');
     return;
   }
   // HIP-106: a witness whose hotspot made no beacon that was witnessed is not rewarded for witnessing.
-  const reciprocal = witnesses.filter((s) => factsOf(s.item.uploader).passedBeaconWithWitness);
+  const reciprocal = witnesses.filter((s) => factsOf(s).passedBeaconWithWitness);
   for (const s of witnesses) if (!reciprocal.includes(s)) invalidate(s, Reason.gateway_no_valid_beacons, 'witness');
   // HIP-83: the first maxWitnessesPerBeacon valid witnesses to reach the oracle are rewarded.
   const selected = reciprocal.slice(0, config.maxWitnessesPerBeacon);
@@ -127,25 +131,25 @@ interface Tally {
 function rewardRows(settling: readonly Settling[], context: EpochContext): RewardRow[] {
   const scaleOf = hexScales(settling, context);
   const beaconerOf = new Map<string, string>();
-  for (const s of settling) if (s.item.kind === 'beacon' && s.verdict.status === 'valid') beaconerOf.set(hexOf(s.item.digest), hexOf(s.item.uploader));
+  for (const s of settling) if (s.item.kind === 'beacon' && s.verdict.status === 'valid') beaconerOf.set(s.digestKey, s.uploaderKey);
   const tallies = new Map<string, Tally>();
-  const tallyOf = (key: Uint8Array): Tally => {
-    const hex = hexOf(key);
-    const found = tallies.get(hex);
+  const tallyOf = (s: Settling): Tally => {
+    const found = tallies.get(s.uploaderKey);
     if (found !== undefined) return found;
-    const fresh: Tally = { hotspot: key, beaconUnits: 0, witnessUnits: 0, scaledWitnessUnits: 0, beacons: 0, witnesses: 0 };
-    tallies.set(hex, fresh);
+    const fresh: Tally = { hotspot: s.item.uploader, beaconUnits: 0, witnessUnits: 0, scaledWitnessUnits: 0, beacons: 0, witnesses: 0 };
+    tallies.set(s.uploaderKey, fresh);
     return fresh;
   };
-  for (const { item, verdict, units } of settling) {
+  for (const s of settling) {
+    const { item, verdict, units } = s;
     if (verdict.status !== 'valid' || units <= 0) continue;
-    const tally = tallyOf(item.uploader);
+    const tally = tallyOf(s);
     if (item.kind === 'beacon') {
       tally.beaconUnits += units;
       tally.beacons++;
     } else {
       tally.witnessUnits += units;
-      tally.scaledWitnessUnits += units * scaleOf(beaconerOf.get(hexOf(item.digest)) ?? '');
+      tally.scaledWitnessUnits += units * scaleOf(beaconerOf.get(s.digestKey) ?? '');
       tally.witnesses++;
     }
   }
@@ -181,7 +185,7 @@ function hexScales(settling: readonly Settling[], context: EpochContext): (hex: 
   const cellOf = (hex: string) => hotspots.get(hex)?.location?.cell;
   const beaconers = new Set(settling
     .filter((s) => s.item.kind === 'beacon' && s.verdict.status === 'valid')
-    .map((s) => hexOf(s.item.uploader)));
+    .map((s) => s.uploaderKey));
   const active = context.activeCells ?? [...beaconers].flatMap((hex) => cellOf(hex) ?? []);
   const density = hexDensityScales(active);
   return (hex) => density.get(cellOf(hex) ?? '') ?? DEFAULT_TX_SCALE;

@@ -22,6 +22,7 @@ import type { OracleStore } from '../store/store.js';
 import { judgeGroup } from './checks.js';
 import { closeEpochVerdicts } from './epoch.js';
 import { PendingGroups, pendingItem, type PendingEntry } from './pending.js';
+import { RecentBeacons } from './recent-beacons.js';
 
 /** Verdicts written per transaction: one commit for many groups instead of one each. */
 const VERDICTS_PER_WRITE = 5_000;
@@ -35,11 +36,14 @@ class RunCache {
   readonly entropy = new Map<number, EntropyRecord | null>();
   pending: VerdictUpdate[] = [];
   readonly verdicts: Record<string, number> = {};
+  /** The earliest reward epoch a verdict of this run counts in. */
+  minEpoch = Infinity;
 
   /** Counts each update under its item's kind and its verdict; `items` hold the updated items. */
   count(items: readonly { readonly id: Uint8Array; readonly kind: string }[], updates: readonly VerdictUpdate[]): void {
     const kinds = new Map(items.map((item) => [item.id, item.kind]));
     for (const u of updates) {
+      if (u.epoch !== undefined && u.epoch < this.minEpoch) this.minEpoch = u.epoch;
       const key = `${kinds.get(u.id)} ${u.status} ${reasonName(u.reason)}`;
       this.verdicts[key] = (this.verdicts[key] ?? 0) + 1;
     }
@@ -71,6 +75,13 @@ export class VerifierRunner {
   private busy: Promise<RunResult> | undefined;
   /** Pending items by group; loaded from the store by the first run. */
   private pending: PendingGroups | undefined;
+  /** Beacon reports stored since the first run (for the beacon-interval check); made by the first run. */
+  private recent: RecentBeacons | undefined;
+  /**
+   * The first open epoch and when it can close, as last found: until then no epoch can close unless a
+   * verdict lands in an earlier epoch, so runs need not ask the store.
+   */
+  private nextClose: { readonly epoch: number; readonly atMs: number } | undefined;
 
   constructor(private readonly options: VerifierRunnerOptions) {}
 
@@ -83,7 +94,10 @@ export class VerifierRunner {
   admit(items: readonly ItemFields[]): void {
     // Before the first run nothing is held: the first run loads every pending item from the store.
     if (this.pending === undefined) return;
-    for (const item of items) this.pending.add(pendingItem(item));
+    for (const item of items) {
+      const pending = pendingItem(item);
+      if (this.pending.add(pending)) this.recent?.add(pending);
+    }
   }
 
   /**
@@ -128,13 +142,22 @@ export class VerifierRunner {
   }
 
   private async run(nowMs: number, closeAtMs: number): Promise<RunResult> {
-    this.pending ??= await this.load();
+    if (this.pending === undefined) {
+      // Every beacon report received after this moment will pass through admit(): memory covers them.
+      this.recent = new RecentBeacons(this.options.clock.wallMs() + 1);
+      this.pending = await this.load();
+    }
     const pending = this.pending;
     const cache = new RunCache();
     let judged = 0;
     try {
-      for (const entry of pending.entries()) {
-        if (!(await this.isReady(entry, nowMs))) continue;
+      for (const entry of pending.takeDue(nowMs)) {
+        if (!(await this.isReady(entry, nowMs))) {
+          // Not ready only while its beacon report is missing: ready then at unknownBeaconAfterMs, or
+          // sooner if the report comes (PendingGroups.add schedules it again).
+          pending.schedule(entry, entry.firstReceivedMs + this.options.config.unknownBeaconAfterMs);
+          continue;
+        }
         pending.remove(entry);
         judged += await this.judge(entry, cache);
         if (cache.pending.length >= VERDICTS_PER_WRITE) await this.flush(cache);
@@ -143,15 +166,21 @@ export class VerifierRunner {
     } catch (error) {
       // What was taken out of memory may not have been written: start again from the store.
       this.pending = undefined;
+      this.recent = undefined;
+      this.nextClose = undefined;
       throw error;
     }
+    // No beacon judged from now on can be received before this (the oldest that can still be judged
+    // arrived up to unknownBeaconAfterMs ago) and look further back than beaconIntervalMs.
+    const { beaconIntervalMs, unknownBeaconAfterMs } = this.options.config;
+    this.recent?.forget(nowMs - unknownBeaconAfterMs - beaconIntervalMs);
     const closedEpochs = await this.closeEpochs(closeAtMs, cache);
     return { judged, verdicts: cache.verdicts, closedEpochs };
   }
 
   /** Every pending item in the store, by group. */
   private async load(): Promise<PendingGroups> {
-    const pending = new PendingGroups();
+    const pending = new PendingGroups(this.options.config.maxWitnessLagMs);
     for (const item of await this.options.store.pendingItems()) pending.add(item);
     return pending;
   }
@@ -223,8 +252,8 @@ export class VerifierRunner {
 
   private async otherBeacons(beacon: StoredItem): Promise<StoredItem[]> {
     const { beaconIntervalMs } = this.options.config;
-    const around = await this.options.store.beaconsOf(
-      beacon.uploader, beacon.receivedMs - beaconIntervalMs, beacon.receivedMs + beaconIntervalMs + 1);
+    const [fromMs, toMs] = [beacon.receivedMs - beaconIntervalMs, beacon.receivedMs + beaconIntervalMs + 1];
+    const around = this.recent?.around(beacon.uploader, fromMs, toMs) ?? await this.options.store.beaconsOf(beacon.uploader, fromMs, toMs);
     return around.filter((other) => !equalBytes(other.id, beacon.id));
   }
 
@@ -232,9 +261,20 @@ export class VerifierRunner {
     const { store, config } = this.options;
     const closed: number[] = [];
     const settleMs = config.unknownBeaconAfterMs + config.maxWitnessLagMs;
+    const known = this.nextClose;
+    if (known !== undefined && nowMs < known.atMs && cache.minEpoch >= known.epoch) return closed;
+    this.nextClose = undefined;
     for (;;) {
       const epoch = await store.firstOpenEpoch();
-      if (epoch === undefined || nowMs < (epoch + 1) * config.rewardEpochMs + settleMs) break;
+      if (epoch === undefined) {
+        this.nextClose = { epoch: Infinity, atMs: Infinity };
+        break;
+      }
+      const atMs = (epoch + 1) * config.rewardEpochMs + settleMs;
+      if (nowMs < atMs) {
+        this.nextClose = { epoch, atMs };
+        break;
+      }
       await this.closeEpoch(epoch, this.options.clock.wallMs(), cache);
       closed.push(epoch);
     }
