@@ -9,6 +9,7 @@ import { runOracleBench } from './oracle.js';
 import { runProofsBench } from './proofs.js';
 import { runRadioBench } from './radio.js';
 import { runReceiptQueueBench } from './receipt-queue.js';
+import { runSimBench } from './sim.js';
 import { runXsBench } from './xs.js';
 
 /** A figure, or null where a suite could not measure it (the suite says why). */
@@ -20,6 +21,7 @@ const SUITES: Record<string, () => Promise<Figures>> = {
   queue: runReceiptQueueBench,
   xs: runXsBench,
   oracle: runOracleBench,
+  sim: runSimBench,
 };
 
 async function main(names: string[]): Promise<number> {

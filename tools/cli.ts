@@ -17,6 +17,7 @@ import { addOnboardCommand } from './commands/onboard.js';
 import { addOracleCommand } from './commands/oracle.js';
 import { addRegionsCommand } from './commands/regions.js';
 import { addRewardsCommand } from './commands/rewards.js';
+import { addSimCommand } from './commands/sim.js';
 import { addVerifyCommand } from './commands/verify.js';
 import { isMainModule } from './entry.js';
 
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     addVerifyCommand(program, context),
     addOnboardCommand(program, context),
     addRewardsCommand(program, context),
+    addSimCommand(program, context),
   ]) {
     command.configureOutput({ outputError: oneLineError(`covey ${command.name()}`, io) });
   }

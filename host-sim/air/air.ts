@@ -2,7 +2,7 @@
  * The one narrow interface between a chip emulator and the simulated air. A chip says what it sends and
  * what it listens to; the air decides who hears what, how strongly, and when.
  *
- * The simulator's full air (path loss, shadowing, collisions, capture) implements it later; TestAir
+ * SimAir (sim-air.ts) is the simulator's physical air (path loss, shadowing, collisions, capture); TestAir
  * (test-air.ts) is a small fixed-loss version for driver tests.
  */
 
@@ -75,3 +75,19 @@ export function noiseFloorDbm(bandwidthHz: number, noiseFigureDb = 6): number {
 export const SNR_FLOOR_DB: Readonly<Record<number, number>> = {
   5: -2.5, 6: -5, 7: -7.5, 8: -10, 9: -12.5, 10: -15, 11: -17.5, 12: -20,
 };
+
+/**
+ * True if a receiver tuned to `tuning` hears `signal`: same spreading factor, bandwidth and sync word, and
+ * a carrier within ±25 % of the bandwidth of its own, which a LoRa receiver still demodulates (SX1276 DS
+ * §4.1.5), so chips whose synthesizers round the same channel differently (61 Hz steps on the SX1276,
+ * under 1 Hz on the SX1262) still hear each other.
+ */
+export function tunedTo(tuning: AirTuning | null, signal: AirTuning): boolean {
+  return (
+    tuning !== null &&
+    Math.abs(tuning.frequencyHz - signal.frequencyHz) <= signal.bandwidthHz / 4 &&
+    tuning.spreadingFactor === signal.spreadingFactor &&
+    tuning.bandwidthHz === signal.bandwidthHz &&
+    tuning.syncWord === signal.syncWord
+  );
+}

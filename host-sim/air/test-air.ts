@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../src/ports.js';
 import {
-  noiseFloorDbm, SNR_FLOOR_DB, type Air, type AirLink, type AirReception, type AirSignal, type AirStation, type AirTuning,
+  noiseFloorDbm, SNR_FLOOR_DB, tunedTo, type Air, type AirLink, type AirReception, type AirSignal, type AirStation, type AirTuning,
 } from './air.js';
 
 /** Capture threshold, dB (radio.md §3, LoRaSim). */
@@ -91,7 +91,7 @@ export class TestAir implements Air {
     const startMs = this.clock.now();
     const entry: OnAir = { from, signal, startMs, endMs: startMs + signal.airtimeMs, receivers: new Map() };
     for (const member of this.members) {
-      if (member === from || !member.attached || !matches(member.station.tuning(), signal)) continue;
+      if (member === from || !member.attached || !tunedTo(member.station.tuning(), signal)) continue;
       const rssiDbm = signal.txPowerDbm - this.lossDb(from, member);
       const snr = rssiDbm - noiseFloorDbm(signal.bandwidthHz, this.noiseFigureDb);
       entry.receivers.set(member, { rssiDbm, lost: snr < SNR_FLOOR_DB[signal.spreadingFactor] });
@@ -120,7 +120,7 @@ export class TestAir implements Air {
   private finish(entry: OnAir): void {
     this.onAir.splice(this.onAir.indexOf(entry), 1);
     for (const [member, heard] of entry.receivers) {
-      if (heard.lost || !member.attached || !matches(member.station.tuning(), entry.signal)) continue;
+      if (heard.lost || !member.attached || !tunedTo(member.station.tuning(), entry.signal)) continue;
       const corrupt = this.corruptions.get(member.name) ?? 0;
       if (corrupt > 0) this.corruptions.set(member.name, corrupt - 1);
       const reception: AirReception = {
@@ -148,7 +148,7 @@ export class TestAir implements Air {
   private activity(at: Member, tuning: AirTuning): boolean {
     const now = this.clock.now();
     return this.onAir.some((entry) => {
-      if (entry.from === at || entry.endMs <= now || !matches(tuning, entry.signal)) return false;
+      if (entry.from === at || entry.endMs <= now || !tunedTo(tuning, entry.signal)) return false;
       const rssi = entry.signal.txPowerDbm - this.lossDb(entry.from, at);
       return rssi - noiseFloorDbm(entry.signal.bandwidthHz, this.noiseFigureDb) >= SNR_FLOOR_DB[entry.signal.spreadingFactor];
     });
@@ -157,19 +157,4 @@ export class TestAir implements Air {
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-}
-
-/**
- * A LoRa receiver demodulates a signal whose carrier is within about ±25 % of the bandwidth of its own
- * (SX1276 DS §4.1.5), so chips whose synthesizers round the same channel differently (61 Hz steps on
- * the SX1276, under 1 Hz on the SX1262) still hear each other.
- */
-function matches(tuning: AirTuning | null, signal: AirSignal): boolean {
-  return (
-    tuning !== null &&
-    Math.abs(tuning.frequencyHz - signal.frequencyHz) <= signal.bandwidthHz / 4 &&
-    tuning.spreadingFactor === signal.spreadingFactor &&
-    tuning.bandwidthHz === signal.bandwidthHz &&
-    tuning.syncWord === signal.syncWord
-  );
 }

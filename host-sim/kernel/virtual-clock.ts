@@ -22,6 +22,7 @@ export class RunawayError extends Error {
 export class VirtualClock implements Clock {
   private time: number;
   private seq = 0;
+  private firedCount = 0;
   /** A binary min-heap on (at, seq). */
   private readonly heap: Pending[] = [];
 
@@ -71,6 +72,17 @@ export class VirtualClock implements Clock {
     return this.heap.filter((e) => !e.cancelled).length;
   }
 
+  /** Timers fired so far. */
+  get fired(): number {
+    return this.firedCount;
+  }
+
+  /** When the next pending timer is due, or undefined when none is. */
+  nextDueMs(): number | undefined {
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    return this.heap.length > 0 ? this.heap[0].at : undefined;
+  }
+
   /** Fires every timer due up to `targetMs`, in order, then sets the time to `targetMs`. */
   runUntil(targetMs: number, maxEvents = 1_000_000): void {
     let fired = 0;
@@ -78,6 +90,7 @@ export class VirtualClock implements Clock {
       const next = this.pop();
       if (next.cancelled) continue;
       this.time = next.at;
+      this.firedCount++;
       next.callback();
       if (++fired > maxEvents) throw new RunawayError(`more than ${maxEvents} events before ${targetMs} ms`);
     }
@@ -96,40 +109,43 @@ export class VirtualClock implements Clock {
       const next = this.pop();
       if (next.cancelled) continue;
       this.time = next.at;
+      this.firedCount++;
       next.callback();
       if (++fired > maxEvents) throw new RunawayError(`still busy after ${maxEvents} events`);
     }
   }
 
+  // Sift with a hole rather than swaps: each level moves one entry, and nothing is allocated.
   private push(entry: Pending): void {
     const heap = this.heap;
+    let i = heap.length;
     heap.push(entry);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i], heap[parent])) break;
-      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      if (!before(entry, heap[parent])) break;
+      heap[i] = heap[parent];
       i = parent;
     }
+    heap[i] = entry;
   }
 
   private pop(): Pending {
     const heap = this.heap;
     const top = heap[0];
     const last = heap.pop() as Pending;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const size = heap.length;
+    if (size > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= size) break;
         const r = l + 1;
-        let m = i;
-        if (l < heap.length && before(heap[l], heap[m])) m = l;
-        if (r < heap.length && before(heap[r], heap[m])) m = r;
-        if (m === i) break;
-        [heap[i], heap[m]] = [heap[m], heap[i]];
-        i = m;
+        const child = r < size && before(heap[r], heap[l]) ? r : l;
+        if (!before(heap[child], last)) break;
+        heap[i] = heap[child];
+        i = child;
       }
+      heap[i] = last;
     }
     return top;
   }

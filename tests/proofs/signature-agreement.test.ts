@@ -8,6 +8,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { createPortableSigner, encodingViolation, fromHex, toHex } from '../../proofs/index.js';
 import { createHostSigner, HostVerifier } from '../../tools/crypto/node-ed25519.js';
+import { createSodiumSigner } from '../../tools/crypto/sodium-ed25519.js';
 import { hostVerifier, portableVerifier, signerFor, sodiumVerifier, VERIFIERS } from '../support/keys.js';
 import { readVectors } from '../support/vectors.js';
 
@@ -53,14 +54,15 @@ describe('ed25519 edge cases (tests/vectors/ed25519-edge.json)', () => {
   });
 });
 
-describe('host and portable signers', () => {
+describe('host, sodium and portable signers', () => {
   test('derive the same public key and make byte-identical signatures (property)', () => {
     fc.assert(
       fc.property(seed, fc.uint8Array({ maxLength: 300 }), (anySeed, message) => {
         const portable = createPortableSigner(anySeed);
-        const host = createHostSigner(anySeed);
-        expect(toHex(portable.publicKey)).toBe(toHex(host.publicKey));
-        expect(toHex(portable.sign(message))).toBe(toHex(host.sign(message)));
+        for (const host of [createHostSigner(anySeed), createSodiumSigner(anySeed)]) {
+          expect(toHex(portable.publicKey)).toBe(toHex(host.publicKey));
+          expect(toHex(portable.sign(message))).toBe(toHex(host.sign(message)));
+        }
       }),
       { numRuns: 100 },
     );
@@ -69,6 +71,7 @@ describe('host and portable signers', () => {
   test.each([
     ['portable', createPortableSigner],
     ['host', createHostSigner],
+    ['sodium', createSodiumSigner],
   ] as const)('the %s signer refuses a 31-byte seed with a RangeError', (_, create) => {
     expect(() => create(new Uint8Array(31))).toThrow(RangeError);
   });

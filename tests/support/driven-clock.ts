@@ -4,17 +4,10 @@
  * synchronously; an `await` in runtime code resumes only when the test yields to the event loop).
  */
 import { VirtualClock } from '../../host-sim/kernel/virtual-clock.js';
-import type { TimerHandle } from '../../src/ports.js';
-
-interface Entry {
-  readonly at: number;
-  readonly inner: TimerHandle;
-}
 
 const yieldToPromises = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class DrivenClock extends VirtualClock {
-  private readonly due = new Set<Entry>();
   /** Awaited after every event: e.g. real HTTP exchanges that must finish before time moves on. */
   private quiesce: () => Promise<void> = yieldToPromises;
 
@@ -25,32 +18,6 @@ export class DrivenClock extends VirtualClock {
       await wait();
       await yieldToPromises();
     };
-  }
-
-  override setTimer(callback: () => void, delayMs: number): TimerHandle {
-    const at = this.now() + Math.max(0, Math.ceil(Number.isFinite(delayMs) ? delayMs : 0));
-    const entry: Entry = {
-      at,
-      inner: super.setTimer(() => {
-        this.due.delete(entry);
-        callback();
-      }, delayMs),
-    };
-    this.due.add(entry);
-    return entry;
-  }
-
-  override clearTimer(handle: TimerHandle): void {
-    const entry = handle as Entry;
-    if (!this.due.delete(entry)) return;
-    super.clearTimer(entry.inner);
-  }
-
-  /** When the next timer is due, or undefined when none is pending. */
-  nextDueMs(): number | undefined {
-    let next: number | undefined;
-    for (const entry of this.due) if (next === undefined || entry.at < next) next = entry.at;
-    return next;
   }
 
   /** Runs to `targetMs` one due time at a time, letting promise callbacks run after each. */

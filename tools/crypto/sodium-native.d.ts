@@ -1,7 +1,15 @@
-/** The part of sodium-native's API covey uses (libsodium's detached ed25519 verification). */
+/** The part of sodium-native's API covey uses (libsodium's detached ed25519 signatures). */
 declare module 'sodium-native' {
   /** True when `signature` is valid for `message` under `publicKey` (libsodium crypto_sign_verify_detached). */
   export function crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
-  const sodium: { crypto_sign_verify_detached: typeof crypto_sign_verify_detached };
+  /** Fills `publicKey` (32 bytes) and `secretKey` (64 bytes) from a 32-byte `seed` (crypto_sign_seed_keypair). */
+  export function crypto_sign_seed_keypair(publicKey: Uint8Array, secretKey: Uint8Array, seed: Uint8Array): void;
+  /** Writes the 64-byte signature of `message` under `secretKey` into `signature` (crypto_sign_detached). */
+  export function crypto_sign_detached(signature: Uint8Array, message: Uint8Array, secretKey: Uint8Array): void;
+  const sodium: {
+    crypto_sign_verify_detached: typeof crypto_sign_verify_detached;
+    crypto_sign_seed_keypair: typeof crypto_sign_seed_keypair;
+    crypto_sign_detached: typeof crypto_sign_detached;
+  };
   export default sodium;
 }

@@ -1,0 +1,54 @@
+/**
+ * `npm run bench -- sim`: the simulator's cost.
+ *
+ * - simHotspots<N>WallS, …PeakRssMb, …Events: the city's density (4 hotspots per km²) at 100, 1,000 and
+ *   10,000 hotspots for 24 simulated hours, with in-process ingest, each in a process of its own (so
+ *   that each peak memory is its own): wall seconds of the run, peak resident memory, events the
+ *   virtual clock fired. Taken from the run's own report (`run`), which times the run itself, not the
+ *   loading of the program.
+ * - simCostPerHotspotRatio: (wall per hotspot at 10,000) / (wall per hotspot at 100); about 1 means cost
+ *   grows linearly with the hotspots.
+ * - lorasimExp{0,4}Nodes{100,500,1000,2000}{Der,WallS}: LoRaSim's experiments on covey's air
+ *   (sim-lorasim.ts).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SimReport } from '../host-sim/report/model.js';
+import { runLorasimBench } from './sim-lorasim.js';
+
+const HOTSPOTS = [100, 1_000, 10_000] as const;
+const CLI = fileURLToPath(new URL('../bin/covey.js', import.meta.url));
+
+function simulate(nodes: number, dir: string): Promise<SimReport> {
+  const json = join(dir, `sim-${nodes}.json`);
+  const args = [CLI, 'sim', '--nodes', String(nodes), '--hours', '24', '--ingest', 'in-process', '--out', dir, '--json', json, '-q'];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`covey sim --nodes ${nodes} failed: ${stderr.trim() || error.message}`));
+      else resolve(JSON.parse(readFileSync(json, 'utf8')) as SimReport);
+    });
+  });
+}
+
+export async function runSimBench(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'covey-bench-sim-'));
+  const figures: Record<string, number> = {};
+  try {
+    const wallPerHotspot: number[] = [];
+    for (const nodes of HOTSPOTS) {
+      const { result, run } = await simulate(nodes, dir);
+      figures[`simHotspots${nodes}WallS`] = run.wallSeconds;
+      figures[`simHotspots${nodes}PeakRssMb`] = run.peakRssMb;
+      figures[`simHotspots${nodes}Events`] = run.events;
+      figures[`simHotspots${nodes}Receipts`] = result.receipts.created;
+      wallPerHotspot.push(run.wallSeconds / nodes);
+    }
+    figures.simCostPerHotspotRatio = Number((wallPerHotspot[wallPerHotspot.length - 1] / wallPerHotspot[0]).toFixed(2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { ...figures, ...(await runLorasimBench()) };
+}

@@ -1,0 +1,256 @@
+/**
+ * A simulated world built from a resolved scenario: one virtual clock, the physical air, a real covey
+ * oracle (SQLite file, on the virtual clock; behind a real HTTP server on 127.0.0.1 or called in-process)
+ * and one firmware Hotspot per scenario node, each the real runtime (src/) with the real radio driver on
+ * the emulated chip of its board. Everything random is drawn from the scenario's seed, per concern and
+ * per hotspot, so the same scenario and seed give the same run.
+ *
+ * Hotspots sign with libsodium and check signatures with it (the same bytes and decisions as the device's
+ * portable code, tests/proofs/signature-agreement.test.ts): the only liberty taken for speed.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asciiBytes, sha256 } from '../../proofs/index.js';
+import { boardById } from '../../hal/boards/index.js';
+import { openRadio } from '../../hal/drivers/open-radio.js';
+import type { Http, HttpRequest, HttpResponse } from '../../src/ports.js';
+import { Hotspot, type HotspotPorts } from '../../src/hotspot.js';
+import { parseSettings, type Settings } from '../../src/settings.js';
+import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
+import { oracleClockFrom } from '../../tools/oracle/clock.js';
+import { Oracle } from '../../tools/oracle/oracle.js';
+import { startServer, type RunningServer } from '../../tools/oracle/server.js';
+import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
+import { SimAir } from '../air/sim-air.js';
+import { collisionModel } from '../air/collisions.js';
+import type { PathLossSpec } from '../air/path-loss.js';
+import { streamSeed } from '../air/shadowing.js';
+import { emulateBoardRadio } from '../chips/board-radio.js';
+import { VirtualClock } from '../kernel/virtual-clock.js';
+import { NodeHttp } from '../net/node-http.js';
+import { InProcessOracleHttp } from '../net/oracle-in-process.js';
+import { CountingLog } from '../ports/counting-log.js';
+import { SimFlash } from '../ports/flash.js';
+import { MemoryKeyValue } from '../ports/memory-key-value.js';
+import { SeededRng } from '../ports/seeded-rng.js';
+import type { AirSettings, Scenario, ScenarioNode } from '../scenario/index.js';
+import type { InFlight } from './driver.js';
+import { TappedAir, type Hearing } from './tapped-air.js';
+import { CachingVerifier } from './verify-cache.js';
+
+/**
+ * Flash for each hotspot's receipt queue: 8 sectors of 4 KiB. A device's data partition is larger, but a
+ * hotspot that uploads within a second never holds more than a few receipts, and 10,000 hotspots with
+ * 128 KiB each would need more memory than the rest of the run.
+ */
+const QUEUE_FLASH_BYTES = 8 * 4096;
+const HEALTH_CHECK_MS = 15 * 60_000;
+
+/** The Http port as a hotspot has it: down during an ingest outage, and watched (replay faults). */
+export class NodeLink implements Http {
+  down = false;
+  /** Told about every request that got an answer. */
+  onAnswer: ((request: HttpRequest, response: HttpResponse) => void) | undefined;
+
+  constructor(private readonly inner: Http) {}
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    if (this.down) throw new Error('network unreachable (ingest outage)');
+    const response = await this.inner.request(request);
+    this.onAnswer?.(request, response);
+    return response;
+  }
+}
+
+export interface SimNode {
+  readonly spec: ScenarioNode;
+  readonly ports: HotspotPorts;
+  readonly settings: Settings;
+  readonly link: NodeLink;
+  /** The firmware now running, or undefined while the power is off. */
+  hotspot: Hotspot | undefined;
+  /** Every Hotspot this node has booted, the first and any after power cuts. */
+  readonly boots: Hotspot[];
+}
+
+export interface WorldOptions {
+  readonly scenario: Scenario;
+  /** Where the oracle's database goes (replaced if present). */
+  readonly outDir: string;
+  /** Every packet a hotspot received. */
+  readonly onHearing: (hearing: Hearing) => void;
+}
+
+export class SimWorld {
+  readonly clock: VirtualClock;
+  readonly air: SimAir;
+  readonly tapped: TappedAir;
+  readonly store: SqliteStore;
+  readonly oracle: Oracle;
+  readonly dbPath: string;
+  readonly nodes: SimNode[] = [];
+  /** More listeners to every packet a hotspot received (faults that follow what was heard). */
+  readonly onHearingExtra: ((hearing: Hearing) => void)[] = [];
+  /** Shared by the hotspots: each beacon's signature is checked once for all who hear it. */
+  private readonly verifier = new CachingVerifier(new SodiumVerifier());
+  private readonly releaseLock: () => void;
+  private server: RunningServer | undefined;
+  private transport: (Http & InFlight) | undefined;
+
+  private constructor(readonly scenario: Scenario, outDir: string, onHearing: (hearing: Hearing) => void) {
+    this.clock = new VirtualClock(0, scenario.startMs);
+    this.air = new SimAir(this.clock, {
+      seed: scenario.seed,
+      pathLoss: pathLossSpec(scenario.air),
+      collisions: { ...collisionModel(scenario.air.collisions === 'simple' ? 'lorasim-simple' : 'full'), captureThresholdDb: scenario.air.captureDb },
+      clutterLossDb: scenario.air.clutterLossDb,
+    });
+    this.tapped = new TappedAir(this.air, () => this.clock.now(), (hearing) => {
+      onHearing(hearing);
+      for (const listener of this.onHearingExtra) listener(hearing);
+    });
+    this.dbPath = join(outDir, `sim-${safeName(scenario.name)}-${scenario.seed}.sqlite`);
+    this.releaseLock = lockDatabase(this.dbPath);
+    for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(`${this.dbPath}${suffix}`, { force: true });
+    this.store = SqliteStore.open(this.dbPath, { backgroundCheckpoints: true });
+    const seedBytes = (label: string) => sha256(asciiBytes(`covey sim ${scenario.seed} ${label}`));
+    this.oracle = new Oracle({
+      store: this.store,
+      signer: createSodiumSigner(seedBytes('oracle key')),
+      clock: oracleClockFrom(this.clock),
+      config: { ...scenario.oracle },
+      verifier: new SodiumVerifier(),
+      entropyData: (epoch) => seedBytes(`entropy ${epoch}`),
+    });
+  }
+
+  /** Builds the world and starts its oracle's transport (not the hotspots: start() does). */
+  static async create(options: WorldOptions): Promise<SimWorld> {
+    const world = new SimWorld(options.scenario, options.outDir, options.onHearing);
+    await world.openTransport();
+    for (const spec of options.scenario.nodes) world.nodes.push(world.buildNode(spec));
+    return world;
+  }
+
+  /** What must be answered before virtual time moves on. */
+  get inFlight(): readonly InFlight[] {
+    return this.transport === undefined ? [] : [this.transport];
+  }
+
+  /** Starts the oracle and boots every hotspot. */
+  start(): void {
+    this.oracle.start();
+    for (const node of this.nodes) this.powerOn(node);
+  }
+
+  /** Boots the node's firmware (again, after a power cut: the key and the queue are where it left them). */
+  powerOn(node: SimNode): void {
+    if (node.hotspot !== undefined) return;
+    const hotspot = new Hotspot({ ports: node.ports, settings: node.settings });
+    node.hotspot = hotspot;
+    node.boots.push(hotspot);
+    hotspot.start();
+  }
+
+  powerOff(node: SimNode): void {
+    node.hotspot?.stop();
+    node.hotspot = undefined;
+  }
+
+  /** Stops every hotspot (the oracle keeps running, to judge and close epochs). */
+  stopHotspots(): void {
+    for (const node of this.nodes) this.powerOff(node);
+  }
+
+  async close(): Promise<void> {
+    this.stopHotspots();
+    await this.server?.close();
+    await this.oracle.stop();
+    await this.store.close();
+    if (this.transport instanceof NodeHttp) this.transport.close();
+    this.releaseLock();
+  }
+
+  private async openTransport(): Promise<void> {
+    if (this.scenario.ingest === 'in-process') {
+      this.transport = new InProcessOracleHttp(this.oracle);
+      return;
+    }
+    this.server = await startServer(this.oracle, { host: '127.0.0.1', port: 0 });
+    this.transport = new NodeHttp();
+  }
+
+  private oracleUrl(): string {
+    return this.server?.url ?? 'http://oracle.sim';
+  }
+
+  private buildNode(spec: ScenarioNode): SimNode {
+    const { clock, scenario } = this;
+    const board = boardById(spec.board);
+    this.air.place(spec.name, { xM: spec.xM, yM: spec.yM, heightM: spec.heightM, antennaGainDbi: spec.antennaGainDbi });
+    // The drivers' health check (every 10 s on a device) reads chip registers to catch a radio that hung;
+    // emulated chips never hang, so a check every 15 min exercises it at a hundredth of the cost.
+    // No command log on the emulated SX1262s: tests read it; a day of a thousand chips would hold millions.
+    const emulated = emulateBoardRadio(board, { air: this.tapped, clock, name: spec.name, commandLogLength: 0 });
+    const radio = openRadio(board, emulated.io, { clock, healthCheckMs: HEALTH_CHECK_MS });
+    const link = new NodeLink(this.transport as Http);
+    const rng = new SeededRng(streamSeed(scenario.seed, 'hotspot', spec.name));
+    const ports: HotspotPorts = {
+      radio, clock, http: link, rng, log: new CountingLog(), verifier: this.verifier, createSigner: createSodiumSigner,
+      flash: new SimFlash({ size: QUEUE_FLASH_BYTES, sectorSize: 4096, rng: new SeededRng(streamSeed(scenario.seed, 'flash', spec.name)) }),
+      kv: new MemoryKeyValue(),
+    };
+    const settings = parseSettings({
+      region: scenario.region,
+      oracleUrl: this.oracleUrl(),
+      oraclePublicKey: this.oracle.publicKey,
+      antennaGainDbi: spec.antennaGainDbi,
+      location: { lat: spec.asserted.lat, lon: spec.asserted.lon },
+      txPowerDbm: spec.txPowerDbm,
+      logLevel: 'warn',
+      // The status line is for people watching a device; a simulated one has nobody watching.
+      statusIntervalMs: 0,
+    });
+    return { spec, ports, settings, link, hotspot: undefined, boots: [] };
+  }
+}
+
+function pathLossSpec(air: AirSettings): PathLossSpec {
+  if (air.model === 'okumura-hata') return { name: 'okumura-hata', environment: air.params.environment, sigmaDb: air.shadowingSigmaDb };
+  return { name: 'log-distance', d0M: air.params.d0M, pl0Db: air.params.pl0Db, exponent: air.params.exponent, sigmaDb: air.shadowingSigmaDb };
+}
+
+/**
+ * Keeps a second run of the same scenario and seed from replacing the database under this one: a lock
+ * file beside it names the process that holds it. A lock whose process has ended is taken over.
+ */
+function lockDatabase(dbPath: string): () => void {
+  const lock = `${dbPath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new Error(`${dbPath} is in use by another simulation (process ${holder}); give this one another --out directory`, { cause: error });
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${dbPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'scenario';
+}

@@ -1,0 +1,140 @@
+/**
+ * `covey sim`: runs a scenario in the host simulator (host-sim/sim/) and reports what happened: a
+ * summary table on standard output, and on request the whole report as JSON and as a page to open in
+ * a browser. A progress bar on standard error while it runs, when that is a terminal.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import { renderHtml } from '../../host-sim/report/html.js';
+import type { SimReport } from '../../host-sim/report/model.js';
+import { summaryTable } from '../../host-sim/report/summary.js';
+import { DEFAULT_SCENARIO, loadScenario, ScenarioError, type Scenario } from '../../host-sim/scenario/index.js';
+import { runSimulation } from '../../host-sim/sim/run.js';
+import { CliError, guarded, type CliContext, type CliIo } from './io.js';
+
+interface SimOptions {
+  readonly scenario: string;
+  readonly nodes?: number;
+  readonly hours?: number;
+  readonly seed?: number;
+  readonly json?: string;
+  readonly html?: string;
+  readonly out: string;
+  readonly ingest?: 'http' | 'in-process';
+  readonly lorasimExp?: number;
+  readonly avgsendMs?: number;
+  readonly simtimeMs?: number;
+  readonly quiet?: boolean;
+  readonly progress?: boolean;
+}
+
+function integer(name: string, min: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
+    }
+    return value;
+  };
+}
+
+function positive(name: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a number above 0`);
+    return value;
+  };
+}
+
+export function addSimCommand(program: Command, context: CliContext): Command {
+  return program
+    .command('sim')
+    .description('run a scenario in the simulator: hotspots running the firmware over simulated air, and a real oracle')
+    .option('--scenario <name|file>', 'city, rural, grid, lorasim, or a scenario file (docs/simulator.md)', DEFAULT_SCENARIO)
+    .option('--nodes <n>', 'hotspots in the layout (the area grows to keep the density); LoRaSim nodes for lorasim', integer('--nodes', 1))
+    .option('--hours <h>', 'simulated hours', positive('--hours'))
+    .option('--seed <s>', 'seed: the same scenario and seed give the same result', integer('--seed', -2_147_483_648))
+    .option('--json <file>', 'write the report as JSON: { "result": ..., "run": ... }')
+    .option('--html <file>', 'write the report as one self-contained page')
+    .option('--out <dir>', 'where the oracle\'s database goes', 'out')
+    .option('--ingest <mode>', 'http (a real server on 127.0.0.1) or in-process (the same code without sockets)')
+    .option('--lorasim-exp <n>', 'lorasim: LoRaSim experiment (0, 1 or 4)', integer('--lorasim-exp', 0))
+    .option('--avgsend-ms <ms>', 'lorasim: mean time between a node\'s packets, ms', integer('--avgsend-ms', 1))
+    .option('--simtime-ms <ms>', 'lorasim: simulated time, ms', integer('--simtime-ms', 1))
+    .option('--no-progress', 'no progress bar even on a terminal')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  $ covey sim                                   the city: 100 hotspots for a day',
+      '  $ covey sim --scenario grid --hours 2 --json out/grid.json',
+      '  $ covey sim --nodes 1000 --ingest in-process --html out/big.html',
+      '  $ covey sim --scenario lorasim --lorasim-exp 0 --nodes 1000',
+    ].join('\n'))
+    .action(guarded(context, 'sim', (options: SimOptions) => sim(options, context.io)));
+}
+
+/** The scenario with the command line's overrides applied. */
+export function scenarioFor(options: SimOptions): Scenario {
+  let scenario: Scenario;
+  try {
+    scenario = loadScenario(options.scenario, { nodes: options.nodes, hours: options.hours, seed: options.seed });
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      throw new CliError(`${error.message.split('\n')[0]} ${error.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    }
+    throw error;
+  }
+  const lorasimFlags = options.lorasimExp !== undefined || options.avgsendMs !== undefined || options.simtimeMs !== undefined;
+  if (lorasimFlags && scenario.lorasim === null) throw new CliError('--lorasim-exp, --avgsend-ms and --simtime-ms are for the lorasim scenario');
+  if (scenario.lorasim !== null) {
+    scenario = {
+      ...scenario,
+      lorasim: {
+        ...scenario.lorasim,
+        ...(options.lorasimExp === undefined ? {} : { experiment: options.lorasimExp }),
+        ...(options.avgsendMs === undefined ? {} : { avgSendMs: options.avgsendMs }),
+        ...(options.simtimeMs === undefined ? {} : { simtimeMs: options.simtimeMs }),
+      },
+    };
+  }
+  if (options.ingest !== undefined) {
+    if (options.ingest !== 'http' && options.ingest !== 'in-process') throw new CliError(`--ingest must be http or in-process, not ${String(options.ingest)}`);
+    scenario = { ...scenario, ingest: options.ingest };
+  }
+  return scenario;
+}
+
+async function sim(options: SimOptions, io: CliIo): Promise<number> {
+  const scenario = scenarioFor(options);
+  const say = (text: string) => {
+    if (options.quiet !== true) io.stdout(text);
+  };
+  const terminal = process.stderr.isTTY === true && options.quiet !== true && options.progress !== false;
+  const bar = terminal ? new SingleBar({ format: `${scenario.name} {bar} {percentage}% | simulated {hours} h | {duration_formatted}`, hideCursor: true }) : undefined;
+  const hours = scenario.lorasim === null ? scenario.durationMs / 3_600_000 : scenario.lorasim.simtimeMs / 3_600_000;
+  bar?.start(100, 0, { hours: '0' });
+  let report: SimReport;
+  try {
+    mkdirSync(options.out, { recursive: true });
+    report = await runSimulation(scenario, {
+      outDir: options.out,
+      onProgress: (fraction) => bar?.update(Math.round(fraction * 100), { hours: (fraction * hours).toFixed(1) }),
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (options.json !== undefined) writeOut(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.html !== undefined) writeOut(options.html, renderHtml(report));
+  say(summaryTable(report));
+  if (options.json !== undefined) say(`report (JSON): ${resolve(options.json)}\n`);
+  if (options.html !== undefined) say(`report (page): ${resolve(options.html)}\n`);
+  return 0;
+}
+
+function writeOut(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, text);
+}
