@@ -146,9 +146,15 @@ function checkArea(check: Checker, area: unknown): Hotspots | undefined {
   return layout === undefined || nodes === undefined ? undefined : { kind: 'layout', layout, count: nodes as number };
 }
 
+/** The loraDir.py experiments host-sim/lorasim/ reproduces. */
+const LORASIM_EXPERIMENTS: readonly number[] = [0, 1, 4];
+
 function checkLoraSim(check: Checker, lorasim: unknown): void {
   if (!check.object(lorasim, 'lorasim', ['experiment', 'nodes', 'avgSendMs', 'simtimeMs'], ['experiment', 'nodes', 'avgSendMs', 'simtimeMs'])) return;
-  if (lorasim.experiment !== undefined) check.number(lorasim.experiment, 'lorasim.experiment', { integer: true, min: 0, max: 5 });
+  if (lorasim.experiment !== undefined && check.number(lorasim.experiment, 'lorasim.experiment', { integer: true, min: 0, max: 5 }) &&
+    !LORASIM_EXPERIMENTS.includes(lorasim.experiment)) {
+    check.add('lorasim.experiment', `LoRaSim's experiment ${lorasim.experiment} is not reproduced; use ${LORASIM_EXPERIMENTS.join(', ')}`);
+  }
   if (lorasim.nodes !== undefined) check.number(lorasim.nodes, 'lorasim.nodes', NODES_RULE);
   if (lorasim.avgSendMs !== undefined) check.number(lorasim.avgSendMs, 'lorasim.avgSendMs', { min: 0, exclusiveMin: true });
   if (lorasim.simtimeMs !== undefined) check.number(lorasim.simtimeMs, 'lorasim.simtimeMs', { integer: true, min: 1 });

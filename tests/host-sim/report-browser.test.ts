@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderHtml } from '../../host-sim/report/html.js';
 import type { NodeResult, SimReport } from '../../host-sim/report/model.js';
+import { loadScenario } from '../../host-sim/scenario/index.js';
+import { runSimulation } from '../../host-sim/sim/run.js';
 import { lorasimReportFixture, simReportFixture } from '../support/sim-report-fixture.js';
 
 /** The one DOM global the page-side callbacks below use: the host tsconfig has no DOM library. */
@@ -112,6 +114,21 @@ describe(chromiumPath === null ? `the HTML report in Chromium: SKIPPED, no Chrom
   function tableIndices(page: Page): Promise<number[]> {
     return page.$$eval('#node-table tbody tr', (rows) => rows.map((row) => Number(row.getAttribute('data-index'))));
   }
+
+  browserTest('a real run\'s report (the grid for an hour): no errors, every hotspot and every link drawn', async () => {
+    const simDir = mkdtempSync(join(tmpdir(), 'covey-report-sim-'));
+    try {
+      const real = await runSimulation(loadScenario('grid', { hours: 1 }), { outDir: simDir });
+      expect(real.result.links.length).toBeGreaterThan(0);
+      const { page, problems } = await open(real);
+      expect(problems).toEqual([]);
+      expect(await page.locator('.hotspot').count()).toBe(real.result.perNode.length);
+      const n = real.result.links.length;
+      expect(await drawnLinks(page)).toEqual({ attribute: n, segments: n, geometry: n });
+    } finally {
+      rmSync(simDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   const report = simReportFixture({ nodes: 40 });
   const nodeAt = (index: number): NodeResult => report.result.perNode.find((node) => node.index === index) as NodeResult;

@@ -58,6 +58,7 @@ const structurallyBad: [string, unknown][] = [
   ['lorasim with duration', { ...base, durationHours: 2, lorasim: LORASIM }],
   ['lorasim with faults', { ...base, lorasim: LORASIM, faults: [{ type: 'ingest-outage', atHours: 0, forHours: 1 }] }],
   ['lorasim missing field', { ...base, lorasim: { experiment: 0, nodes: 10, avgSendMs: 1000 } }],
+  ['lorasim experiment not reproduced', { ...base, lorasim: { ...LORASIM, experiment: 3 } }],
   ['latitude out of range', listed({ nodes: [{ ...NODE, lat: 95 }] })],
   ['unknown node key', listed({ nodes: [{ ...NODE, colour: 'red' }] })],
   ['unknown board', listed({ nodes: [{ ...NODE, board: 'heltec_v9' }] })],

@@ -31,6 +31,11 @@ describe('valid files', () => {
     expect(lines({ name: 'c', region: 'US915', area: { layout: 'city', centre: CENTRE } })).toEqual([]);
     expect(lines({ name: 'l', region: 'EU868', lorasim: { experiment: 0, nodes: 10, avgSendMs: 1000, simtimeMs: 60000 } })).toEqual([]);
   });
+
+  test('a LoRaSim experiment that is not reproduced is named, with the ones that are', () => {
+    expect(lines({ name: 'l', region: 'EU868', lorasim: { experiment: 2, nodes: 10, avgSendMs: 1000, simtimeMs: 60000 } }))
+      .toEqual(["lorasim.experiment: LoRaSim's experiment 2 is not reproduced; use 0, 1, 4"]);
+  });
 });
 
 describe('shapes and types', () => {

@@ -1,0 +1,58 @@
+/** `covey sim` (tools/commands/sim.ts): options, the files it writes, and one-line errors. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { covey, expectOneLineFailure } from '../support/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'covey-sim-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('--help names every option and gives examples', async () => {
+  const run = await covey(['sim', '--help']);
+  expect(run.code).toBe(0);
+  for (const option of ['--scenario', '--nodes', '--hours', '--seed', '--json', '--html', '--ingest', '--lorasim-exp', '--avgsend-ms', '--simtime-ms']) {
+    expect(run.stdout).toContain(option);
+  }
+  expect(run.stdout).toMatch(/Examples:/);
+});
+
+test('a short grid run prints the summary and writes the JSON and the page', async () => {
+  const json = join(dir, 'grid.json');
+  const html = join(dir, 'grid.html');
+  const run = await covey(['sim', '--scenario', 'grid', '--hours', '1', '--out', dir, '--json', json, '--html', html]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/hotspots\s+25/);
+  expect(run.stdout).toContain(`report (JSON): ${json}`);
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  expect(Object.keys(report)).toEqual(['result', 'run']);
+  expect(report.result.nodes).toBe(25);
+  expect(report.result.simulatedHours).toBe(1);
+  expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>/i);
+}, 60_000);
+
+test('-q prints nothing; the lorasim flags change the LoRaSim run', async () => {
+  const json = join(dir, 'lorasim.json');
+  const run = await covey(['sim', '--scenario', 'lorasim', '--nodes', '20', '--lorasim-exp', '0', '--simtime-ms', '3600000', '--avgsend-ms', '100000', '--out', dir, '--json', json, '-q']);
+  expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
+  const { der } = JSON.parse(readFileSync(json, 'utf8')).result;
+  expect(der).toMatchObject({ experiment: 0, nodes: 20, avgSendMs: 100_000, simtimeMs: 3_600_000 });
+});
+
+test('a scenario file with problems: one line naming each with its path', async () => {
+  const file = join(dir, 'bad.json');
+  writeFileSync(file, JSON.stringify({ name: 'bad', region: 'EU868', nodes: [{ name: 'a', lat: 123, lon: 5, board: 'heltec_v3', antennaGainDbi: 2, heightM: 10 }], colour: 'red' }));
+  const run = await covey(['sim', '--scenario', file, '--out', dir]);
+  expectOneLineFailure(run, /covey sim: scenario .*bad\.json has 2 problems: colour: unknown key .*; nodes\[0\]\.lat: must be a number from -90 to 90, got 123$/m);
+});
+
+test('a file that does not exist, LoRaSim flags on a hotspot scenario, and bad numbers are refused', async () => {
+  expectOneLineFailure(await covey(['sim', '--scenario', join(dir, 'none.json')]), /covey sim: .*none\.json/);
+  expectOneLineFailure(await covey(['sim', '--lorasim-exp', '0']), /covey sim: --lorasim-exp, --avgsend-ms and --simtime-ms are for the lorasim scenario/);
+  expectOneLineFailure(await covey(['sim', '--nodes', 'many']), /covey sim: .*--nodes must be a whole number/);
+  expectOneLineFailure(await covey(['sim', '--hours', '0']), /covey sim: .*--hours must be a number above 0/);
+  expectOneLineFailure(await covey(['sim', '--ingest', 'carrier-pigeon', '--scenario', 'grid']), /covey sim: --ingest must be http or in-process/);
+});
