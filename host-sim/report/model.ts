@@ -74,6 +74,8 @@ export interface KindVerdicts {
 export interface AirtimeSummary {
   /** Total transmit time of all hotspots, ms. */
   readonly totalMs: number;
+  /** Each hotspot's transmit time, ms, in node order (the same as perNode[i].airtimeMs). */
+  readonly perNodeMs: readonly number[];
   /** Per region sub-band (its name in hal/radio/regions.ts): the busiest hotspot's duty cycle used, and the mean, in %. */
   readonly dutyCycle: readonly SubBandDuty[];
 }

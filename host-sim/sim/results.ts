@@ -153,7 +153,7 @@ export function buildResult(world: SimWorld, observer: Observer, faults: readonl
       queued: nodes.reduce((n, node) => n + (node.boots.at(-1)?.status().queueSize ?? 0), 0),
     },
     verdicts: { beacons: verdictsOf(items, 'beacon'), witnesses: verdictsOf(items, 'witness') },
-    airtime: { totalMs: round(totalAirtimeMs, 3), dutyCycle },
+    airtime: { totalMs: round(totalAirtimeMs, 3), perNodeMs: perNode.map((n) => n.airtimeMs), dutyCycle },
     perNode, links,
     hourly: { beacons: [...observer.beaconsPerHour], receipts: receiptsPerHour },
     rssiHistogram: { from: RSSI_BINS.from, binWidth: RSSI_BINS.binWidth, counts: [...observer.rssiCounts] },

@@ -69,7 +69,7 @@ function lorasimReport(scenario: Scenario, started: number): SimReport {
     beacons: { sent: 0, heard: 0, receptions: 0 },
     receipts: { created: 0, uploaded: 0, queued: 0 },
     verdicts: { beacons: { valid: 0, pending: 0, invalid: {} }, witnesses: { valid: 0, pending: 0, invalid: {} } },
-    airtime: { totalMs: Number((run.sent * run.airtimeMs).toFixed(3)), dutyCycle: [] },
+    airtime: { totalMs: Number((run.sent * run.airtimeMs).toFixed(3)), perNodeMs: [], dutyCycle: [] },
     perNode: [], links: [], hourly: { beacons: [], receipts: [] },
     rssiHistogram: { from: -150, binWidth: 2, counts: [] }, snrHistogram: { from: -30, binWidth: 1, counts: [] },
     faults: [],

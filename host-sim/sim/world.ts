@@ -39,11 +39,11 @@ import { TappedAir, type Hearing } from './tapped-air.js';
 import { CachingVerifier } from './verify-cache.js';
 
 /**
- * Flash for each hotspot's receipt queue: 8 sectors of 4 KiB. A device's data partition is larger, but a
- * hotspot that uploads within a second never holds more than a few receipts, and 10,000 hotspots with
- * 128 KiB each would need more memory than the rest of the run.
+ * Flash for each hotspot's receipt queue: 4 sectors of 4 KiB, room for about a hundred receipts. A device's data
+ * partition is larger, but a hotspot that uploads within a second holds a few, and an outage of hours a
+ * few dozen; 10,000 hotspots with 128 KiB each would need more memory than the rest of the run.
  */
-const QUEUE_FLASH_BYTES = 8 * 4096;
+const QUEUE_FLASH_BYTES = 4 * 4096;
 const HEALTH_CHECK_MS = 15 * 60_000;
 
 /** The Http port as a hotspot has it: down during an ingest outage, and watched (replay faults). */

@@ -59,6 +59,8 @@ test('what the report says agrees with itself: links, receptions, witnesses, hou
     expect(link.valid).toBeLessThanOrEqual(link.receptions);
     expect(link.bestRssiDbm).toBeGreaterThanOrEqual(link.meanRssiDbm);
   }
+  expect(result.airtime.perNodeMs).toEqual(result.perNode.map((node) => node.airtimeMs));
+  expect(result.airtime.perNodeMs.reduce((a, b) => a + b, 0)).toBeCloseTo(result.airtime.totalMs, 1);
   expect(result.airtime.dutyCycle[0].maxPercent).toBeLessThanOrEqual(result.airtime.dutyCycle[0].limitPercent);
   expect(run.events).toBeGreaterThan(0);
   expect(run.ingest).toBe('in-process');

@@ -108,7 +108,7 @@ export function lorasimReportFixture(seed = 1): SimReport {
     beacons: { sent: 0, heard: 0, receptions: 0 },
     receipts: { created: 0, uploaded: 0, queued: 0 },
     verdicts: { beacons: empty, witnesses: empty },
-    airtime: { totalMs: 0, dutyCycle: [] },
+    airtime: { totalMs: 0, perNodeMs: [], dutyCycle: [] },
     perNode: [],
     links: [],
     hourly: { beacons: [], receipts: [] },
@@ -189,6 +189,7 @@ function totals(perNode: readonly NodeResult[], links: readonly LinkResult[], re
     },
     airtime: {
       totalMs: round(sum(perNode.map((n) => n.airtimeMs)), 1),
+      perNodeMs: perNode.map((n) => n.airtimeMs),
       dutyCycle: [{ subBand: '869.4–869.65', limitPercent: 10, maxPercent: round((100 * busiest) / window, 3), meanPercent: round((100 * sum(perNode.map((n) => n.airtimeMs))) / Math.max(1, perNode.length) / window, 3) }],
     },
     hourly: { beacons: spread(sent, hours, rng), receipts: spread(created, hours, rng) },
