@@ -67,8 +67,10 @@ function schedule(world: SimWorld, observer: Observer, fault: Fault): ActiveFaul
     case 'ingest-outage': {
       at(fault.atMs, () => { for (const node of nodes) node.link.down = true; });
       at(fault.atMs + fault.forMs, () => { for (const node of nodes) node.link.down = false; });
-      return { fault, nodes: [], extraCaught, description: `no upload reaches the oracle for ${hours(fault.forMs)}`,
-        concerns: (item) => inWindow(item, fault) };
+      // What the outage held back: items made before it ended that reached the oracle after it began,
+      // later than a prompt upload would have (a minute).
+      return { fault, nodes: [], extraCaught, description: `no request reaches the oracle for ${hours(fault.forMs)}`,
+        concerns: (item) => item.timeMs < wallOf(fault.atMs + fault.forMs) && item.receivedMs >= wallOf(fault.atMs) && item.receivedMs - item.timeMs > 60_000 };
     }
     case 'radio-fault': {
       const name = nameOf(fault.node);

@@ -181,29 +181,37 @@ function faultResult(active: ActiveFault, items: readonly JudgedItem[], world: S
   const names = active.nodes.map((i) => world.nodes[i].spec.name);
   return {
     kind: active.fault.type, nodes: [...active.nodes], description: active.description, caught: sortedRecord(caught), passed,
-    outcome: outcomeOf(active, total, caughtCount, passed, top, names),
+    outcome: outcomeOf(active, total, caughtCount, passed, top, names, world),
   };
 }
 
-function outcomeOf(active: ActiveFault, total: number, caught: number, passed: number, top: string, names: readonly string[]): string {
+function outcomeOf(active: ActiveFault, total: number, caught: number, passed: number, top: string, names: readonly string[], world: SimWorld): string {
   const reasons = top === '' ? '' : ` (${top})`;
   switch (active.fault.type) {
     case 'power-cut':
     case 'radio-fault':
-      return `${active.description}: of its ${total} items the oracle found ${passed} valid and ${caught} invalid${reasons}.`;
-    case 'ingest-outage':
-      return `${total} items made during the outage reached the oracle afterwards: ${passed} still counted, ${caught} did not${reasons}.`;
+      return `${active.description}: of its ${count(total, 'item')} the oracle found ${passed} valid and ${caught} invalid${reasons}.`;
+    case 'ingest-outage': {
+      // Without the oracle there is no fresh entropy, and a hotspot does not beacon without it.
+      const refused = world.nodes.reduce((n, node) => n + node.boots.reduce((m, boot) => m + boot.status().beacons.refusedNoEntropy, 0), 0);
+      return `${active.description}: ${count(refused, 'beacon')} not sent for want of fresh entropy; ${count(total, 'item')} waited ` +
+        `for the oracle to return, of which ${passed} still counted and ${caught} did not${reasons}.`;
+    }
     case 'replay':
-      if (active.extraCaught.duplicate_upload !== undefined || total === 0) {
-        return `${active.description}: ${active.extraCaught.duplicate_upload ?? 0} repeated batches were answered as duplicates and stored nothing new; ` +
-          `${total} receipts of relayed beacons reached the oracle, ${caught} caught, ${passed} passed.`;
+      if (active.fault.of === 'receipts') {
+        return `${active.description}: ${count(active.extraCaught.duplicate_upload ?? 0, 'repeated batch', 'repeated batches')} answered as duplicates, nothing stored twice.`;
       }
-      return `${active.description}: ${total} receipts of relayed beacons reached the oracle; ${caught} caught${reasons}, ${passed} passed as genuine.`;
+      return `${active.description}: ${count(total, 'receipt')} of relayed beacons reached the oracle; ${caught} caught${reasons}, ${passed} passed as genuine.`;
     case 'forge':
     case 'collusion-ring':
-      return `${names.join(', ')}: ${total} made-up receipts reached the oracle; ${caught} caught${reasons}, ${passed} passed ` +
+      return `${names.join(', ')}: ${count(total, 'made-up receipt')} reached the oracle; ${caught} caught${reasons}, ${passed} passed ` +
         '(the oracle has no radio of its own: a believable RSSI at a believable distance passes).';
     case 'location-liar':
-      return `${active.description}: of its ${total} items ${caught} were refused${reasons} and ${passed} passed.`;
+      return `${active.description}: of its ${count(total, 'item')} ${caught} were refused${reasons} and ${passed} passed.`;
   }
+}
+
+/** "1 item", "3 items". */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
