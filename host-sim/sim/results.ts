@@ -99,13 +99,14 @@ export function buildResult(world: SimWorld, observer: Observer, faults: readonl
     }
   }
 
-  const statusOf = (i: number) => nodes[i].boots.map((boot) => boot.status());
+  // Every boot of every node: a power cut makes a node's counters start again in a new Hotspot.
+  const statusesByNode = nodes.map((node) => node.boots.map((boot) => boot.status()));
   const plan = regionPlan(scenario.region);
   const duty = new Map<string, { limitPercent: number; percents: number[] }>();
   for (const band of plan.subBands) duty.set(band.name, { limitPercent: band.dutyCycle === null ? 100 : round(band.dutyCycle * 100, 3), percents: [] });
   let totalAirtimeMs = 0;
   const perNode: NodeResult[] = nodes.map((node, i) => {
-    const statuses = statusOf(i);
+    const statuses = statusesByNode[i];
     const air = world.air.stationStats(node.spec.name);
     totalAirtimeMs += air.airtimeMs;
     const byBand = new Map<string, number>();
@@ -141,7 +142,7 @@ export function buildResult(world: SimWorld, observer: Observer, faults: readonl
     };
   });
 
-  const statuses = nodes.flatMap((_, i) => statusOf(i));
+  const statuses = statusesByNode.flat();
   const airTotals = world.air.stats;
   return {
     scenario: scenario.name, seed: scenario.seed, region: scenario.region, startTime: scenario.startTime,
