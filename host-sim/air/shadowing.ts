@@ -12,7 +12,7 @@
  * probability: no link can beat it, so the index finds exactly what a search of every station finds.
  * No Node APIs.
  */
-import { SeededRng } from '../ports/seeded-rng.js';
+import { mix32 } from '../ports/seeded-rng.js';
 
 /** Default truncation, in standard deviations. */
 export const SHADOWING_CUTOFF_SIGMAS = 3;
@@ -34,27 +34,9 @@ export function streamSeed(seed: number, ...parts: readonly (string | number)[])
   return h | 0;
 }
 
-/** A standard normal variate from `rng` (Box–Muller), redrawn until |z| ≤ cutoff. */
-export function truncatedNormal(rng: SeededRng, cutoff: number): number {
-  for (;;) {
-    const u1 = 1 - rng.fraction(); // (0, 1]: log stays finite
-    const u2 = rng.fraction();
-    const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    if (Math.abs(z) <= cutoff) return z;
-  }
-}
-
 /** A station's 32-bit shadowing key under the scenario `seed`: what pairShadowingDb combines. */
 export function shadowingKey(seed: number, name: string): number {
   return fnv1a32(`\u0000shadowing\u0000${name}`, fnv1a32(String(seed)));
-}
-
-/** The 32-bit finaliser of SplitMix32: spreads every input bit over the output. */
-function mix32(x: number): number {
-  let z = x | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /**

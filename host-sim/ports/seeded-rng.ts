@@ -10,13 +10,18 @@
  */
 import type { Rng } from '../../src/ports.js';
 
-/** SplitMix32 step (a 32-bit variant of Steele, Lea and Flood's SplitMix): spreads one seed into state words. */
-function splitMix32(state: { x: number }): number {
-  state.x = (state.x + 0x9e3779b9) | 0;
-  let z = state.x;
+/** SplitMix32's output function: spreads every bit of a 32-bit word over all 32 bits of the result. */
+export function mix32(x: number): number {
+  let z = x | 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** SplitMix32 step (a 32-bit variant of Steele, Lea and Flood's SplitMix): spreads one seed into state words. */
+function splitMix32(state: { x: number }): number {
+  state.x = (state.x + 0x9e3779b9) | 0;
+  return mix32(state.x);
 }
 
 export class SeededRng implements Rng {

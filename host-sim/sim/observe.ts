@@ -21,7 +21,6 @@ export interface LinkSums {
 }
 
 export class Observer {
-  readonly transmissions: number[];
   readonly witnessed: number[];
   readonly heardBy: number[];
   readonly links = new Map<number, LinkSums>();
@@ -35,7 +34,6 @@ export class Observer {
   private readonly receivers = new WeakMap<AirSignal, Set<number>>();
 
   constructor(private readonly nodes: number, private readonly startMs: number, hours: number) {
-    this.transmissions = new Array<number>(nodes).fill(0);
     this.witnessed = new Array<number>(nodes).fill(0);
     this.heardBy = new Array<number>(nodes).fill(0);
     this.beaconsPerHour = new Array<number>(Math.max(1, Math.ceil(hours))).fill(0);
@@ -58,8 +56,7 @@ export class Observer {
     return this.receivers.get(signal)?.has(node) ?? false;
   }
 
-  transmitted(from: number, signal: AirSignal, atMs: number): void {
-    this.transmissions[from]++;
+  transmitted(signal: AirSignal, atMs: number): void {
     if (signal.payload.length !== BEACON_FRAME_BYTES || this.beacons.has(signal)) return;
     this.beacons.set(signal, { digest: toHex(beaconDigest(signal.payload)), heard: false });
     const hour = Math.floor((atMs - this.startMs) / 3_600_000);

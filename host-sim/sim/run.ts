@@ -28,7 +28,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
   const observer = new Observer(scenario.nodes.length, scenario.startMs, scenario.durationMs / 3_600_000);
   const world = await SimWorld.create({ scenario, outDir: options.outDir, onHearing: (hearing) => observer.heard(hearing) });
   try {
-    world.tapped.onTransmit = (from, signal) => observer.transmitted(from, signal, scenario.startMs + world.clock.now());
+    world.tapped.onTransmit = (_from, signal) => observer.transmitted(signal, scenario.startMs + world.clock.now());
     const faults = scheduleFaults(world, observer);
     world.start();
     const progress = options.onProgress;
