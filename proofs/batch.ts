@@ -2,7 +2,8 @@
  * UploadBatch and UploadAck: how a hotspot hands its queued items to the oracle, and how the oracle
  * answers for each one. The uploader's key is written once per batch; every item is signed with it.
  *
- * UploadBatch CBOR: [5, 1, uploader: bstr .size 32, items: [1*256 (WitnessReceipt / BeaconReport)]]
+ * UploadBatch CBOR: [5, 1, uploader: bstr .size 32,
+ *                    items: [1*256 (WitnessReceipt / BeaconReport / MapperReport / MapperReceipt)]]
  * UploadAck CBOR:   [6, 1, results: [* [id: bstr .size 16, status: uint, reason: uint]]]
  *
  * A batch whose envelope is bad is refused whole. An item that is bad on its own is answered in the
@@ -15,6 +16,12 @@ import { receiptId, RECEIPT_ID_BYTES } from './digest.js';
 import { DecodeError, DecodeFailure } from './errors.js';
 import { readArray, readBytes, readInt } from './fields.js';
 import { openEnvelope, KEY_BYTES } from './envelope.js';
+import {
+  mapperReceiptFromValue, mapperReceiptToValue, verifyMapperReceipt, type MapperReceipt,
+} from './mapper-receipt.js';
+import {
+  mapperReportFromValue, mapperReportToValue, reportedUplink, verifyMapperReport, type MapperReport,
+} from './mapper-report.js';
 import { Reason, type ReasonCode } from './reasons.js';
 import { CURRENT_VERSION, MessageType } from './registry.js';
 import type { Verifier } from './signing.js';
@@ -26,7 +33,9 @@ export const MAX_BATCH_ITEMS = 256;
 
 export type BatchItem =
   | { readonly kind: 'witness'; readonly receipt: WitnessReceipt }
-  | { readonly kind: 'beacon'; readonly report: BeaconReport };
+  | { readonly kind: 'beacon'; readonly report: BeaconReport }
+  | { readonly kind: 'mapper'; readonly report: MapperReport }
+  | { readonly kind: 'mapper-witness'; readonly receipt: MapperReceipt };
 
 export interface UploadBatch {
   readonly uploader: Uint8Array;
@@ -44,7 +53,12 @@ export interface DecodedBatch {
 }
 
 function itemValue(item: BatchItem): CborValue {
-  return item.kind === 'witness' ? witnessReceiptToValue(item.receipt) : beaconReportToValue(item.report);
+  switch (item.kind) {
+    case 'witness': return witnessReceiptToValue(item.receipt);
+    case 'beacon': return beaconReportToValue(item.report);
+    case 'mapper': return mapperReportToValue(item.report);
+    case 'mapper-witness': return mapperReceiptToValue(item.receipt);
+  }
 }
 
 /** The canonical encoding of one item, as it stands inside a batch. */
@@ -69,7 +83,8 @@ export function encodeUploadBatch(batch: UploadBatch): Uint8Array {
 /**
  * An UploadBatch built from items that are already encoded (as a device keeps them in its queue), without
  * decoding them again: the CBOR head of `[5, 1, uploader, items]` followed by the items' bytes. Each
- * item must be the canonical encoding of a WitnessReceipt or BeaconReport array.
+ * item must be the canonical encoding of a batch item (a WitnessReceipt, BeaconReport, MapperReport or
+ * MapperReceipt array).
  */
 export function encodeUploadBatchFromItems(uploader: Uint8Array, items: readonly Uint8Array[]): Uint8Array {
   if (items.length < 1 || items.length > MAX_BATCH_ITEMS) {
@@ -99,12 +114,16 @@ function arrayHead(length: number): Uint8Array {
   return Uint8Array.of(0x99, length >> 8, length & 0xff);
 }
 
-/** A batch item from its decoded CBOR value: a WitnessReceipt or a BeaconReport, read strictly. */
+/** A batch item from its decoded CBOR value, read strictly. */
 export function batchItemFromValue(value: unknown): BatchItem {
   const type = Array.isArray(value) ? value[0] : undefined;
   if (type === MessageType.WitnessReceipt) return { kind: 'witness', receipt: witnessReceiptFromValue(value) };
   if (type === MessageType.BeaconReport) return { kind: 'beacon', report: beaconReportFromValue(value) };
-  throw new DecodeError(DecodeFailure.WrongType, 'a batch item is a WitnessReceipt or a BeaconReport');
+  if (type === MessageType.MapperReport) return { kind: 'mapper', report: mapperReportFromValue(value) };
+  if (type === MessageType.MapperReceipt) return { kind: 'mapper-witness', receipt: mapperReceiptFromValue(value) };
+  throw new DecodeError(
+    DecodeFailure.WrongType, 'a batch item is a WitnessReceipt, BeaconReport, MapperReport or MapperReceipt',
+  );
 }
 
 /**
@@ -133,14 +152,20 @@ export function decodeUploadBatch(bytes: Uint8Array): DecodedBatch {
 
 /**
  * Checks an item's signature against the uploader. A beacon report must also be the uploader's own
- * beacon: `wrong_signer` otherwise.
+ * beacon, and a mapper report the uploader's own uplink: `wrong_signer` otherwise.
  */
 export function verifyBatchItem(uploader: Uint8Array, item: BatchItem, verifier: Verifier): ReasonCode {
-  if (item.kind === 'witness') {
-    return verifyWitnessReceipt(item.receipt, uploader, verifier) ? Reason.none : Reason.bad_signature;
+  const signed = (ok: boolean): ReasonCode => (ok ? Reason.none : Reason.bad_signature);
+  switch (item.kind) {
+    case 'witness': return signed(verifyWitnessReceipt(item.receipt, uploader, verifier));
+    case 'mapper-witness': return signed(verifyMapperReceipt(item.receipt, uploader, verifier));
+    case 'beacon':
+      if (!equalBytes(reportedBeacon(item.report).beaconer, uploader)) return Reason.wrong_signer;
+      return signed(verifyBeaconReport(item.report, verifier));
+    case 'mapper':
+      if (!equalBytes(reportedUplink(item.report).mapper, uploader)) return Reason.wrong_signer;
+      return signed(verifyMapperReport(item.report, verifier));
   }
-  if (!equalBytes(reportedBeacon(item.report).beaconer, uploader)) return Reason.wrong_signer;
-  return verifyBeaconReport(item.report, verifier) ? Reason.none : Reason.bad_signature;
 }
 
 /** What the oracle did with an item. */

@@ -27,31 +27,41 @@ export interface BeaconReportFields {
 }
 export type BeaconReport = Signed<BeaconReportFields>;
 
-function readFrame(value: unknown): Uint8Array {
-  const frame = readBytes(value, 'frame', BEACON_FRAME_BYTES);
-  try {
-    decodeBeacon(frame); // the frame must itself be a well-formed beacon
-  } catch (error) {
-    // Say it is the frame, not the report, whose type or version is unknown.
-    if (error instanceof DecodeError) throw new DecodeError(DecodeFailure.OutOfRange, `frame: ${error.message}`);
-    throw error;
-  }
-  return frame;
+/**
+ * The layout of a transmitter's report of a frame it sent: a BeaconReport, and a MapperReport
+ * (mapper-report.ts) carry the same fields under their own type and signature tag. `decodeFrame` checks
+ * that the frame is itself well formed.
+ */
+export function frameReportLayout(
+  type: MessageType, domain: SignatureDomain, frameBytes: number, decodeFrame: (frame: Uint8Array) => unknown,
+): SignedLayout<BeaconReportFields> {
+  const readFrame = (value: unknown): Uint8Array => {
+    const frame = readBytes(value, 'frame', frameBytes);
+    try {
+      decodeFrame(frame);
+    } catch (error) {
+      // Say it is the frame, not the report, whose type or version is unknown.
+      if (error instanceof DecodeError) throw new DecodeError(DecodeFailure.OutOfRange, `frame: ${error.message}`);
+      throw error;
+    }
+    return frame;
+  };
+  return {
+    type,
+    domain,
+    fieldCount: 5,
+    toFields: (m) => [m.frame, m.frequencyHz, m.dataRate, m.txPowerDdbm, m.timeMs],
+    fromFields: (f) => ({
+      frame: readFrame(f[0]),
+      frequencyHz: readFrequency(f[1]),
+      dataRate: readDataRate(f[2]),
+      txPowerDdbm: readTxPower(f[3]),
+      timeMs: readTime(f[4]),
+    }),
+  };
 }
 
-export const beaconReportLayout: SignedLayout<BeaconReportFields> = {
-  type: MessageType.BeaconReport,
-  domain: SignatureDomain.BeaconReport,
-  fieldCount: 5,
-  toFields: (m) => [m.frame, m.frequencyHz, m.dataRate, m.txPowerDdbm, m.timeMs],
-  fromFields: (f) => ({
-    frame: readFrame(f[0]),
-    frequencyHz: readFrequency(f[1]),
-    dataRate: readDataRate(f[2]),
-    txPowerDdbm: readTxPower(f[3]),
-    timeMs: readTime(f[4]),
-  }),
-};
+export const beaconReportLayout = frameReportLayout(MessageType.BeaconReport, SignatureDomain.BeaconReport, BEACON_FRAME_BYTES, decodeBeacon);
 
 /** The beacon inside a report. */
 export const reportedBeacon = (report: BeaconReportFields): Beacon => decodeBeacon(report.frame);

@@ -11,8 +11,10 @@ export const MessageType = {
   UploadBatch: 5,
   UploadAck: 6,
   Onboard: 7,
-  /** Reserved for the mapper role's GPS-tagged uplink. */
+  /** The mapper role's GPS-tagged air frame (header 0xE9, mapper-uplink.ts). */
   MapperUplink: 8,
+  MapperReport: 9,
+  MapperReceipt: 10,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -26,6 +28,8 @@ export const CURRENT_VERSION: Readonly<Record<MessageType, number>> = {
   [MessageType.UploadAck]: 1,
   [MessageType.Onboard]: 1,
   [MessageType.MapperUplink]: 1,
+  [MessageType.MapperReport]: 1,
+  [MessageType.MapperReceipt]: 1,
 };
 
 const NAMES: Readonly<Record<number, string>> = {
@@ -37,6 +41,8 @@ const NAMES: Readonly<Record<number, string>> = {
   6: 'UploadAck',
   7: 'Onboard',
   8: 'MapperUplink',
+  9: 'MapperReport',
+  10: 'MapperReceipt',
 };
 
 export function isMessageType(code: unknown): code is MessageType {

@@ -28,6 +28,9 @@ export const SignatureDomain = {
   BeaconReport: 'covey/beacon-report/v1',
   WitnessReceipt: 'covey/witness/v1',
   Onboard: 'covey/onboard/v1',
+  MapperUplink: 'covey/mapper-uplink/v1',
+  MapperReport: 'covey/mapper-report/v1',
+  MapperReceipt: 'covey/mapper-witness/v1',
 } as const;
 export type SignatureDomain = (typeof SignatureDomain)[keyof typeof SignatureDomain];
 

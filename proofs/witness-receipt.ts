@@ -32,20 +32,28 @@ export interface WitnessReceiptFields {
 }
 export type WitnessReceipt = Signed<WitnessReceiptFields>;
 
-export const witnessReceiptLayout: SignedLayout<WitnessReceiptFields> = {
-  type: MessageType.WitnessReceipt,
-  domain: SignatureDomain.WitnessReceipt,
-  fieldCount: 6,
-  toFields: (m) => [m.beaconDigest, m.rssiDdbm, m.snrDdb, m.frequencyHz, m.dataRate, m.timeMs],
-  fromFields: (f) => ({
-    beaconDigest: readBytes(f[0], 'beacon', BEACON_DIGEST_BYTES),
-    rssiDdbm: readRssi(f[1]),
-    snrDdb: readSnr(f[2]),
-    frequencyHz: readFrequency(f[3]),
-    dataRate: readDataRate(f[4]),
-    timeMs: readTime(f[5]),
-  }),
-};
+/**
+ * The layout of a signed hearing: a WitnessReceipt (a beacon heard) and a MapperReceipt (a mapper
+ * uplink heard, mapper-receipt.ts) carry the same fields under their own type and signature tag.
+ */
+export function hearingLayout(type: MessageType, domain: SignatureDomain, frameName: string): SignedLayout<WitnessReceiptFields> {
+  return {
+    type,
+    domain,
+    fieldCount: 6,
+    toFields: (m) => [m.beaconDigest, m.rssiDdbm, m.snrDdb, m.frequencyHz, m.dataRate, m.timeMs],
+    fromFields: (f) => ({
+      beaconDigest: readBytes(f[0], frameName, BEACON_DIGEST_BYTES),
+      rssiDdbm: readRssi(f[1]),
+      snrDdb: readSnr(f[2]),
+      frequencyHz: readFrequency(f[3]),
+      dataRate: readDataRate(f[4]),
+      timeMs: readTime(f[5]),
+    }),
+  };
+}
+
+export const witnessReceiptLayout = hearingLayout(MessageType.WitnessReceipt, SignatureDomain.WitnessReceipt, 'beacon');
 
 export const signWitnessReceipt = (fields: WitnessReceiptFields, witness: Signer): WitnessReceipt =>
   signWith(witnessReceiptLayout, fields, witness);

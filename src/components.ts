@@ -1,6 +1,6 @@
 /**
  * The seams between the runtime's parts, so each can be built, tested and replaced on its own:
- * the beaconer and the witness append to a RecordQueue, the uploader drains it, and the beaconer asks an
+ * the beaconer, the witness and the mapper append to a RecordQueue, the uploader drains it, and the beaconer asks an
  * EntropySource before each beacon.
  */
 import type { Entropy } from '../proofs/entropy.js';
@@ -12,7 +12,7 @@ export interface QueuedRecord {
 }
 
 /**
- * A durable FIFO of encoded batch items (WitnessReceipt or BeaconReport CBOR). What `append` returned
+ * A durable FIFO of encoded batch items (WitnessReceipt, BeaconReport, MapperReport or MapperReceipt CBOR). What `append` returned
  * and was not `remove`d survives a reboot or a power cut.
  */
 export interface RecordQueue {

@@ -1,15 +1,16 @@
 /**
  * Health: the hotspot's counters as one status object (`Hotspot.status()`), the compact status line
  * logged every `statusIntervalMs` (docs/firmware.md, "The status line", explains every field), and the
- * timer that logs it. The counters themselves live in the parts that count (beaconer, witness, queue,
- * uploader, radio driver); a status is a copy taken when asked for, so nothing here grows.
+ * timer that logs it. The counters themselves live in the parts that count (beaconer, witness, mapper,
+ * queue, uploader, radio driver); a status is a copy taken when asked for, so nothing here grows.
  */
 import type { BeaconerStats } from './beaconer.js';
+import type { MapperStats } from './mapper.js';
 import type { Clock, Log, RadioStats, TimerHandle } from './ports.js';
-import type { WitnessStats } from './witness.js';
+import type { UplinkHearingStats, WitnessStats } from './witness.js';
 
 export interface ReceiptCounters {
-  /** Records stored in the queue since boot: witness receipts and beacon reports. */
+  /** Records stored in the queue since boot: receipts and reports. */
   readonly queued: number;
   /** Records the oracle acknowledged (stored, duplicate or rejected) and the queue forgot. */
   readonly uploaded: number;
@@ -36,7 +37,22 @@ export interface Status {
   /** Wall time of the last upload the oracle answered with an ack, ms; undefined before the first. */
   readonly lastUploadWallMs: number | undefined;
   readonly radio: Readonly<Pick<RadioStats, 'txPackets' | 'rxPackets' | 'crcErrors' | 'recoveries'>>;
+  /** A hotspot's: of `frames`, the mapper uplinks witnessed and dropped as forged. Absent for a mapper. */
+  readonly mapperUplinks?: Readonly<UplinkHearingStats>;
+  /** A mapper's uplink counters; present only in the mapper role (whose `beacons` and `frames` stay 0). */
+  readonly mapper?: Readonly<MapperStats>;
 }
+
+/** The beaconer's counters for a device that does not beacon (the mapper role). */
+export const NO_BEACONS: Readonly<BeaconerStats> = Object.freeze({
+  sent: 0, refusedDutyCycle: 0, refusedBusy: 0, refusedNoEntropy: 0, refusedRadio: 0, missedEpochs: 0, reportFailures: 0,
+  lastBeaconWallMs: undefined, nextBeaconWallMs: undefined,
+});
+
+/** The witness's counters for a device that does not listen (the mapper role). */
+export const NO_FRAMES: Readonly<WitnessStats> = Object.freeze({
+  heard: 0, crcErrors: 0, nonCovey: 0, unsupported: 0, malformed: 0, own: 0, duplicates: 0, noTime: 0, forged: 0, failed: 0, receipts: 0,
+});
 
 /** "45s", "12m30s", "4h05m", "3d02h": two units at most, for a human glancing at a log. */
 export function formatDuration(ms: number): string {
@@ -57,7 +73,8 @@ function age(wallMs: number | undefined, thenMs: number | undefined, until = fal
 
 /** The status line's fields, in print order (src/log.ts formatFields prints them as key=value). */
 export function statusFields(status: Status): Record<string, string | number> {
-  const { beacons: b, frames: f, receipts: r, wallMs } = status;
+  const { beacons: b, frames: f, wallMs } = status;
+  if (status.mapper !== undefined) return { ...mapperFields(status, status.mapper), ...queueFields(status) };
   return {
     up: formatDuration(status.uptimeMs),
     clock: wallMs === undefined ? 'unset' : 'ok',
@@ -75,6 +92,27 @@ export function statusFields(status: Status): Record<string, string | number> {
     own: f.own,
     forged: f.forged,
     no_time: f.noTime,
+    ...queueFields(status),
+  };
+}
+
+/** The mapper's line starts with its uplinks instead of beacons and frames. */
+function mapperFields(status: Status, m: Readonly<MapperStats>): Record<string, string | number> {
+  return {
+    up: formatDuration(status.uptimeMs),
+    clock: status.wallMs === undefined ? 'unset' : 'ok',
+    uplinks: m.sent,
+    no_fix: m.skippedNoFix,
+    refused: `${m.refusedDutyCycle}/${m.refusedBusy}/${m.refusedRadio}/${m.refusedCounter}`,
+    counter: m.lastCounter ?? '-',
+    last_uplink: age(status.wallMs, m.lastUplinkWallMs),
+  };
+}
+
+/** The fields every role ends its line with: the queue, the uploads and the radio. */
+function queueFields(status: Status): Record<string, string | number> {
+  const { receipts: r, wallMs } = status;
+  return {
     queued: r.queued,
     uploaded: r.uploaded,
     rejected: r.rejected,

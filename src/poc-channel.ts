@@ -5,6 +5,7 @@
  * and for regions whose rules change before covey's plans do.
  */
 import { BEACON_FRAME_BYTES } from '../proofs/beacon.js';
+import { MAPPER_UPLINK_BYTES } from '../proofs/mapper-uplink.js';
 import { dataRateCode } from '../proofs/units.js';
 import { timeOnAirMs } from '../hal/radio/airtime.js';
 import { maxConductedPowerDbm, pocSettings, regionPlan, subBandOf, type RegionPlan } from '../hal/radio/regions.js';
@@ -28,6 +29,8 @@ export interface PocChannel {
   readonly dataRate: number;
   /** Time on air of one beacon frame, ms. */
   readonly beaconAirtimeMs: number;
+  /** Time on air of one mapper uplink, ms. */
+  readonly uplinkAirtimeMs: number;
   /** The highest conducted power the region allows on this channel with this antenna, whole dBm. */
   readonly maxTxPowerDbm: number;
 }
@@ -38,12 +41,14 @@ export interface PocChannelInput {
   readonly pocChannel?: PocChannelOverride;
   readonly antennaGainDbi: number;
   readonly txPowerDbm?: number;
+  /** Which frame this device sends, so which must fit the dwell time and the budget. Default 'hotspot'. */
+  readonly role?: 'hotspot' | 'mapper';
 }
 
 /**
  * The channel for these settings. Throws a RangeError naming the rule it breaks: outside the region's
- * sub-bands, a data rate receipts cannot name, over the dwell time, over the hourly duty-cycle budget, or
- * a power above the limit for the antenna.
+ * sub-bands, a data rate receipts cannot name, the frame the role sends (a beacon, or a mapper uplink)
+ * over the dwell time or over the hourly duty-cycle budget, or a power above the limit for the antenna.
  */
 export function pocChannelOf(input: PocChannelInput): PocChannel {
   const region = regionPlan(input.region);
@@ -53,11 +58,13 @@ export function pocChannelOf(input: PocChannelInput): PocChannel {
   const band = subBandOf(region, frequencyHz, bandwidthHz);
   const dataRate = dataRateCode({ spreadingFactor, bandwidthKHz: (bandwidthHz / 1000) as 125 | 250 | 500 });
   const beaconAirtimeMs = timeOnAirMs({ ...settings, payloadBytes: BEACON_FRAME_BYTES });
-  if (region.dwellTimeMs !== null && beaconAirtimeMs > region.dwellTimeMs) {
-    throw new RangeError(`a beacon takes ${Math.round(beaconAirtimeMs)} ms, over ${region.id}'s dwell time of ${region.dwellTimeMs} ms`);
+  const uplinkAirtimeMs = timeOnAirMs({ ...settings, payloadBytes: MAPPER_UPLINK_BYTES });
+  const [frame, airtimeMs] = input.role === 'mapper' ? ['a mapper uplink', uplinkAirtimeMs] : ['a beacon', beaconAirtimeMs];
+  if (region.dwellTimeMs !== null && airtimeMs > region.dwellTimeMs) {
+    throw new RangeError(`${frame} takes ${Math.round(airtimeMs)} ms, over ${region.id}'s dwell time of ${region.dwellTimeMs} ms`);
   }
-  if (band.dutyCycle !== null && beaconAirtimeMs > band.dutyCycle * 3_600_000) {
-    throw new RangeError(`a beacon takes ${Math.round(beaconAirtimeMs)} ms, over the hourly budget of ${band.name} MHz`);
+  if (band.dutyCycle !== null && airtimeMs > band.dutyCycle * 3_600_000) {
+    throw new RangeError(`${frame} takes ${Math.round(airtimeMs)} ms, over the hourly budget of ${band.name} MHz`);
   }
   const maxTxPowerDbm = Math.floor(maxConductedPowerDbm(region, frequencyHz, bandwidthHz, input.antennaGainDbi) + 1e-9);
   const txPowerDbm = input.txPowerDbm ?? maxTxPowerDbm;
@@ -67,7 +74,7 @@ export function pocChannelOf(input: PocChannelInput): PocChannel {
         `(${region.id} at ${frequencyHz / 1e6} MHz with a ${input.antennaGainDbi} dBi antenna)`,
     );
   }
-  return { region, settings: { ...settings, txPowerDbm }, dataRate, beaconAirtimeMs, maxTxPowerDbm };
+  return { region, settings: { ...settings, txPowerDbm }, dataRate, beaconAirtimeMs, uplinkAirtimeMs, maxTxPowerDbm };
 }
 
 /** How far below the wanted power `tuneRadio` searches for one the chip takes, dB. */

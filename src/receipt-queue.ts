@@ -1,6 +1,6 @@
 /**
- * ReceiptQueue: the durable FIFO (RecordQueue, src/components.ts) that holds witness receipts and beacon
- * reports until the oracle acknowledges them, as an append-only log on a raw NOR flash region.
+ * ReceiptQueue: the durable FIFO (RecordQueue, src/components.ts) that holds receipts and reports (the
+ * batch items of docs/protocol.md §4.5) until the oracle acknowledges them, as an append-only log on a raw NOR flash region.
  *
  * The on-flash format is in src/queue/format.ts, the mount and recovery rules in src/queue/mount.ts.
  * In short: records are appended to the head sector, each programmed whole and then committed by a
@@ -158,6 +158,29 @@ export class ReceiptQueue implements RecordQueue {
         at = log.recordFrom(next);
       }
       return records;
+    });
+  }
+
+  /**
+   * Calls `visit` with each stored record, oldest first, read from flash one at a time: the memory used
+   * does not grow with the queue (peek(size) would hold every record at once). Read-only: nothing is
+   * removed or marked, and a record whose payload fails its CRC is passed over (peek drops it later).
+   * `visit` must not change the queue.
+   */
+  forEachRecord(visit: (record: QueuedRecord) => void): void {
+    this.recoverIfStale();
+    if (this.stored === 0) return;
+    const { log } = this;
+    this.guard(() => {
+      for (let at = log.recordFrom(this.cursor); at >= 0; ) {
+        const { length, crc, seq, pending } = log.header;
+        const next = at + recordSpan(length);
+        if (pending) {
+          const bytes = this.flash.read(at, RECORD_HEADER_BYTES + length);
+          if (recordCrc(bytes, bytes, RECORD_HEADER_BYTES) === crc) visit({ seq, bytes: bytes.subarray(RECORD_HEADER_BYTES) });
+        }
+        at = log.recordFrom(next);
+      }
     });
   }
 

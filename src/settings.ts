@@ -24,6 +24,21 @@ export interface Location {
   readonly lon: number;
 }
 
+/** What the device does: a fixed hotspot (beacons and witnesses) or a mapper carried around (GPS-tagged uplinks). */
+export type Role = 'hotspot' | 'mapper';
+export const ROLES: readonly Role[] = ['hotspot', 'mapper'];
+
+/**
+ * When a mapper sends: once it has moved `minDistanceM` from where it sent its last uplink, or
+ * `maxIntervalMs` after that uplink, whichever comes first; never without a GPS fix (src/mapper.ts).
+ */
+export interface MapperSettings {
+  /** Metres moved from the last uplink's position that call for the next, 10–10,000. Default 70 (Helium Mappers' MIN_DIST). */
+  readonly minDistanceM: number;
+  /** The longest time between uplinks, moving or not, ms, 10 s to 24 h. Default 300,000 (5 min). */
+  readonly maxIntervalMs: number;
+}
+
 export interface QueueSettings {
   /** Most records the receipt queue keeps before it drops the oldest. Default: as many as its flash holds. */
   readonly maxRecords?: number;
@@ -56,6 +71,10 @@ export interface Settings {
   readonly statusIntervalMs: number;
   /** Conducted transmit power, whole dBm. Default: the most the region allows for the antenna (the chip may cap it). */
   readonly txPowerDbm?: number;
+  /** 'hotspot' beacons and witnesses; 'mapper' sends GPS-tagged uplinks and does neither. Default 'hotspot'. */
+  readonly role: Role;
+  /** When the mapper role sends its uplinks; ignored by a hotspot. Default: 70 m or 5 min. */
+  readonly mapper: MapperSettings;
 }
 
 const HOUR_MS = 3_600_000;
@@ -63,6 +82,8 @@ export const DAY_MS = 24 * HOUR_MS;
 export const MIN_BEACON_INTERVAL_MS = 60_000;
 export const MIN_STATUS_INTERVAL_MS = 10_000;
 export const MAX_QUEUE_RECORDS = 1_000_000;
+export const MAPPER_DISTANCE_M = { min: 10, max: 10_000 } as const;
+export const MAPPER_INTERVAL_MS = { min: 10_000, max: DAY_MS } as const;
 
 /** The defaults of the optional fields. */
 export const SETTINGS_DEFAULTS = {
@@ -72,12 +93,20 @@ export const SETTINGS_DEFAULTS = {
   verifyBeacons: true,
   logLevel: 'info',
   statusIntervalMs: 5 * 60_000,
+  role: 'hotspot',
+  // 70 m: Helium Mappers' MIN_DIST (reference/mapping.md §3), several uplinks in each 174 m res-9 H3 cell.
+  // 5 min rather than the 60 s of Helium mappers: theirs were 11-byte LoRaWAN frames at SF7 (about 60 ms on
+  // air, spread over 8 channels); an uplink here is 113 bytes on the one PoC channel every hotspot beacons
+  // on, 4.4 s at EU868's SF12. A parked mapper sending every 60 s would hold that channel 7.4 % of the
+  // time and overlap about 1 beacon in 7 within its range; every 5 min it holds 1.5 % and overlaps about
+  // 1 in 35, and a standing mapper adds little to the map.
+  mapper: { minDistanceM: 70, maxIntervalMs: 300_000 },
 } as const satisfies Partial<Settings>;
 
 /** Every field, in the order the sample file and the stored JSON use. */
 export const SETTINGS_FIELDS: readonly string[] = [
   'region', 'pocChannel', 'oracleUrl', 'oraclePublicKey', 'beaconIntervalMs', 'wifi', 'antennaGainDbi',
-  'location', 'queue', 'verifyBeacons', 'logLevel', 'statusIntervalMs', 'txPowerDbm',
+  'location', 'queue', 'verifyBeacons', 'logLevel', 'statusIntervalMs', 'txPowerDbm', 'role', 'mapper',
 ];
 
 /** Settings that cannot be used; `problems` has one `field: what is wrong` line each. */
@@ -203,6 +232,17 @@ function readQueue(problems: Problems, value: unknown): QueueSettings | undefine
   return maxRecords === undefined ? undefined : { maxRecords };
 }
 
+function readMapper(problems: Problems, value: unknown): MapperSettings | undefined {
+  if (!isObject(value)) return void problems.push(`mapper: must be an object, got ${describe(value)}`);
+  const unknown = Object.keys(value).filter((key) => key !== 'minDistanceM' && key !== 'maxIntervalMs');
+  if (unknown.length > 0) problems.push(`mapper: unknown field ${unknown.join(', ')}`);
+  const { minDistanceM, maxIntervalMs } = { ...SETTINGS_DEFAULTS.mapper, ...value };
+  const distance = readNumber(problems, 'mapper.minDistanceM', minDistanceM, MAPPER_DISTANCE_M.min, MAPPER_DISTANCE_M.max, false);
+  const interval = readNumber(problems, 'mapper.maxIntervalMs', maxIntervalMs, MAPPER_INTERVAL_MS.min, MAPPER_INTERVAL_MS.max, true);
+  if (distance === undefined || interval === undefined || unknown.length > 0) return undefined;
+  return { minDistanceM: distance, maxIntervalMs: interval };
+}
+
 function readPocChannel(problems: Problems, value: unknown): PocChannelOverride | undefined {
   if (!isObject(value)) return void problems.push(`pocChannel: must be an object, got ${describe(value)}`);
   const override: Record<string, number> = {};
@@ -239,6 +279,9 @@ function readField(problems: Problems, input: Input, field: string): unknown {
     case 'logLevel':
       return isLogLevel(value) ? value : void problems.push(`logLevel: ${describe(value)} is not one of ${LOG_LEVELS.join(', ')}`);
     case 'statusIntervalMs': return readStatusInterval(problems, value);
+    case 'role':
+      return (ROLES as readonly unknown[]).includes(value) ? value : void problems.push(`role: ${describe(value)} is not one of ${ROLES.join(', ')}`);
+    case 'mapper': return readMapper(problems, value);
     default: return readNumber(problems, field, value, -100, 100, true); // txPowerDbm; its limit is checked with the channel
   }
 }
@@ -267,9 +310,12 @@ export function parseSettings(input: unknown): Settings {
   return settings;
 }
 
-/** The PoC channel and power against the region's rules, once the fields they depend on are readable. */
+/**
+ * The PoC channel and power against the region's rules, once the fields they depend on are readable;
+ * the frame checked against the dwell time and duty cycle is the one the role sends.
+ */
 function checkChannel(problems: Problems, settings: Settings): void {
-  if (settings.region === undefined || problems.some((p) => /^(antennaGainDbi|pocChannel|txPowerDbm)\b/.test(p))) return;
+  if (settings.region === undefined || problems.some((p) => /^(antennaGainDbi|pocChannel|txPowerDbm|role)\b/.test(p))) return;
   try {
     pocChannelOf(settings);
   } catch (error) {
@@ -289,7 +335,12 @@ export function describeSettings(settings: Settings): Record<string, string | nu
     antennaGainDbi: settings.antennaGainDbi,
     verifyBeacons: settings.verifyBeacons,
     logLevel: settings.logLevel,
+    role: settings.role,
   };
+  if (settings.role === 'mapper') {
+    fields.minDistanceM = settings.mapper.minDistanceM;
+    fields.maxIntervalMs = settings.mapper.maxIntervalMs;
+  }
   if (settings.wifi !== undefined) fields.wifi = settings.wifi.ssid;
   if (settings.location !== undefined) fields.location = `${settings.location.lat},${settings.location.lon}`;
   if (settings.txPowerDbm !== undefined) fields.txPowerDbm = settings.txPowerDbm;

@@ -13,12 +13,15 @@ import { addBuildCommand } from './commands/build.js';
 import { addInspectCommand } from './commands/inspect.js';
 import { processIo, reasonOf, type CliIo } from './commands/io.js';
 import { addKeygenCommand } from './commands/keygen.js';
+import { addMapCommand } from './commands/map.js';
 import { addOnboardCommand } from './commands/onboard.js';
 import { addOracleCommand } from './commands/oracle.js';
 import { addRegionsCommand } from './commands/regions.js';
 import { addRewardsCommand } from './commands/rewards.js';
 import { addSimCommand } from './commands/sim.js';
 import { addVerifyCommand } from './commands/verify.js';
+import { addWalkCommand } from './commands/walk.js';
+import { loadCoverageFromDb, loadCoverageFromReport } from './coverage/sources.js';
 import { isMainModule } from './entry.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -52,6 +55,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     addOnboardCommand(program, context),
     addRewardsCommand(program, context),
     addSimCommand(program, context),
+    addWalkCommand(program, context),
+    addMapCommand(program, context, { db: loadCoverageFromDb, report: loadCoverageFromReport }),
   ]) {
     command.configureOutput({ outputError: oneLineError(`covey ${command.name()}`, io) });
   }

@@ -7,7 +7,7 @@ import {
   AckStatus, beaconDigest, COORDINATE_SCALE, dataRateName, decodeBeacon, ENTROPY_PERIOD_MS, hotspotAddress,
   messageTypeName, MessageType, reasonName, shortName, toHex,
   type AckResult, type Beacon, type BeaconReport, type DecodedBatch, type Entropy, type Onboard, type UploadAck,
-  type WitnessReceipt,
+  reportedUplink, type MapperReport, type MapperUplink, type WitnessReceipt,
 } from '../proofs/index.js';
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -81,8 +81,12 @@ export function beaconFields(beacon: Beacon): Tree {
 }
 
 export function beaconReportFields(report: BeaconReport): Tree {
+  return { beacon: beaconFields(decodeBeacon(report.frame)), ...sentFields(report) };
+}
+
+/** What a transmitter's report says beside its frame: how and when it was sent. */
+function sentFields(report: BeaconReport | MapperReport): Tree {
   return {
-    beacon: beaconFields(decodeBeacon(report.frame)),
     frequency: frequencyLeaf(report.frequencyHz),
     dataRate: dataRateLeaf(report.dataRate),
     txPower: dBmLeaf(report.txPowerDdbm),
@@ -103,6 +107,27 @@ export function witnessReceiptFields(receipt: WitnessReceipt): Tree {
   };
 }
 
+export function mapperUplinkFields(uplink: MapperUplink): Tree {
+  const header = uplink.frame[0];
+  const digest = toHex(beaconDigest(uplink.frame));
+  return {
+    header: new Leaf(header, `0x${header.toString(16)} (LoRaWAN proprietary, mapper uplink v${header & 0b111})`),
+    mapper: keyTree(uplink.mapper),
+    lat: degreesLeaf(uplink.latE7),
+    lon: degreesLeaf(uplink.lonE7),
+    altitude: new Leaf(uplink.altitudeM, `${uplink.altitudeM} m`),
+    hdop: new Leaf(uplink.hdopDeci / 10, `${oneDecimal(uplink.hdopDeci)} (${uplink.hdopDeci} in 0.1)`),
+    satellites: new Leaf(uplink.satellites, String(uplink.satellites)),
+    counter: new Leaf(uplink.counter, String(uplink.counter)),
+    signature: hex(uplink.signature),
+    digest: new Leaf(digest, `${digest} (what receipts quote)`),
+  };
+}
+
+export function mapperReportFields(report: MapperReport): Tree {
+  return { uplink: mapperUplinkFields(reportedUplink(report)), ...sentFields(report) };
+}
+
 export function onboardFields(onboard: Onboard): Tree {
   return {
     hotspot: keyTree(onboard.hotspot),
@@ -120,10 +145,18 @@ export function batchItemFields(batch: DecodedBatch): Tree {
     if (decoded.item === undefined) return { id: hex(decoded.id), error: text(decoded.error.message) };
     const id = hex(decoded.id);
     const item = decoded.item;
-    if (item.kind === 'witness') {
-      return { id, type: text(messageTypeName(MessageType.WitnessReceipt)), ...witnessReceiptFields(item.receipt) };
+    switch (item.kind) {
+      case 'witness':
+        return { id, type: text(messageTypeName(MessageType.WitnessReceipt)), ...witnessReceiptFields(item.receipt) };
+      case 'beacon':
+        return { id, type: text(messageTypeName(MessageType.BeaconReport)), ...beaconReportFields(item.report) };
+      case 'mapper':
+        return { id, type: text(messageTypeName(MessageType.MapperReport)), ...mapperReportFields(item.report) };
+      case 'mapper-witness': {
+        const { beaconDigest: digest, ...rest } = witnessReceiptFields(item.receipt);
+        return { id, type: text(messageTypeName(MessageType.MapperReceipt)), uplinkDigest: digest, ...rest };
+      }
     }
-    return { id, type: text(messageTypeName(MessageType.BeaconReport)), ...beaconReportFields(item.report) };
   });
   return { uploader: keyTree(batch.uploader), items };
 }

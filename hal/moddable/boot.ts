@@ -8,17 +8,26 @@
  *   Preference ─ PreferenceKeyValue ─ settings          trace ─ TraceLog
  *   flash ─ PartitionFlash (the "covey" partition)      http Request ─ ModdableHttp
  *   device.io ─ (AXP192 rail on) ─ openRadio(board)
+ *   device.io.Serial ─ openSerialGps(board), mapper role only; a hotspot gets NoGps
  *   wifi, sntp ─ Network: joins Wi-Fi and sets the clock, in the background
  *   ─▶ new Hotspot({ports, settings}).start()   (the status line is the Hotspot's)
+ *   device.io.Serial ─ SerialConsole on the USB port ─▶ hotspot.answerConsole; log lines go through it
  *
  * Nothing here waits for the network: Wi-Fi and SNTP run in the background (hal/moddable/network.ts), so a
  * hotspot with no access point in reach still listens. Wi-Fi goes into station mode before the Hotspot is
  * built, because building it draws the device key on first boot, and the hardware RNG is truly random only
  * with the RF on (hal/moddable/rng.ts).
  *
- * A device that cannot run (no settings, settings that do not validate, no receipt partition, no radio)
- * says why on the console, again every minute so that a serial monitor attached later sees it too, and
- * stays idle: it neither restarts in a loop nor transmits.
+ * A device that cannot run (no settings, settings that do not validate, the mapper role on a board
+ * without a GPS, no receipt partition, no radio, a GPS UART that does not open) says why on the console,
+ * again every minute so that a serial monitor attached later sees it too, and stays idle: it neither
+ * restarts in a loop nor transmits.
+ *
+ * The GPS is opened only in the mapper role: a T-Beam hotspot leaves its GPS rail (AXP192 LDO3) off.
+ * The serial console (hal/moddable/console.ts) opens once the Hotspot runs; from then on covey's log lines
+ * are written through it rather than through `trace`, so that they never land inside an answer line. A
+ * console that does not open (a debug build keeps the console pins for xsbug) is a warning, not a reason
+ * to stay idle: the hotspot runs, and only the walk log cannot be read over USB.
  *
  * The XS traps (reference/moddable.md §5) need nothing installed here: no device module assigns
  * `this.name` on an error (they define a `name` getter), none uses TextEncoder, TextDecoder or
@@ -27,8 +36,10 @@
  * this entry point with those globals absent and the built-ins frozen (tests/xs/moddable-main-in-xs.test.ts).
  */
 import { createPortableSigner, filterLog, Hotspot, loadSettings, PortableVerifier, SETTINGS_KEY, SettingsError } from '../runtime.js';
-import type { Clock, Log, Radio } from '../../src/ports.js';
-import type { Settings } from '../../src/settings.js';
+import type { Clock, Gps, Log, Radio } from '../../src/ports.js';
+import type { Role, Settings } from '../../src/settings.js';
+import { boards, type Board } from '../boards/index.js';
+import { openConsole, type SerialConsole } from './console.js';
 import { ModdableClock } from './clock.js';
 import { readDeviceConfig, type DeviceConfig } from './device-config.js';
 import { PartitionFlash } from './flash.js';
@@ -41,6 +52,7 @@ import type {
 import { Network } from './network.js';
 import { openDeviceRadio, type DeviceIo } from './radio.js';
 import { HardwareRng } from './rng.js';
+import { openSerialGps } from './serial-gps.js';
 import { TraceLog } from './trace-log.js';
 
 /** Moddable's modules and globals, as the entry point hands them over; `T`: the Timer module's timers. */
@@ -64,7 +76,11 @@ export interface DeviceModules<T> {
 }
 
 export type BootOutcome =
-  | { readonly state: 'running'; readonly hotspot: Hotspot; readonly network: Network; readonly clock: Clock }
+  | {
+      readonly state: 'running'; readonly hotspot: Hotspot; readonly network: Network; readonly clock: Clock;
+      /** The USB serial console, or undefined when it could not be opened (logged). */
+      readonly console: SerialConsole | undefined;
+    }
   | { readonly state: 'unprovisioned' | 'failed'; readonly reason: string; readonly clock: Clock };
 
 /** How often an idle device repeats why it is idle, ms. */
@@ -97,6 +113,29 @@ function readSettings(kv: PreferenceKeyValue): Settings | { state: 'unprovisione
   }
 }
 
+/** Why the settings' role cannot run on this board, or undefined when it can. */
+function roleProblem(board: Board, role: Role, io: DeviceIo): string | undefined {
+  if (role !== 'mapper') return undefined;
+  if (board.gps === undefined) {
+    const withGps = boards.filter((candidate) => candidate.gps !== undefined).map((candidate) => candidate.id);
+    return `the mapper role needs a GPS, and board ${board.id} (${board.name}) has none: set role "hotspot", or build for a board with one (${withGps.join(', ')})`;
+  }
+  if (io.Serial === undefined) return `the mapper role needs device.io.Serial for the GPS of board ${board.id}, and this build has none`;
+  return undefined;
+}
+
+/** A Gps port that may hold a UART. */
+type DeviceGps = Gps & { close?(): void };
+
+/** The board's GPS for a mapper (roleProblem has checked it is there); NoGps for a hotspot, whose GPS stays unpowered. */
+function openRoleGps(io: DeviceIo, board: Board, role: Role, clock: Clock, log: Log): DeviceGps {
+  if (role !== 'mapper' || io.Serial === undefined) return new NoGps();
+  return openSerialGps(board, { Serial: io.Serial, I2C: io.I2C }, {
+    clock,
+    onError: (error) => log.write('error', 'GPS read failed', { error: messageOf(error) }),
+  });
+}
+
 /** The device's runtime on its ports; throws if a part cannot be built. */
 function startHotspot<T>(modules: DeviceModules<T>, config: DeviceConfig, settings: Settings, clock: Clock, kv: PreferenceKeyValue, log: Log): Hotspot {
   const flash = new PartitionFlash(new modules.Flash(config.receiptPartition));
@@ -105,25 +144,52 @@ function startHotspot<T>(modules: DeviceModules<T>, config: DeviceConfig, settin
     delay: (ms) => modules.Timer.delay(ms),
     onError: (error) => log.write('error', 'radio fault', { error: error.message }),
   });
+  let gps: DeviceGps | undefined;
   try {
+    gps = openRoleGps(modules.io, config.board, settings.role, clock, log);
     const hotspot = new Hotspot({
       ports: {
-        radio, clock, flash, kv, rng: new HardwareRng(modules.random), log,
+        radio, clock, flash, kv, rng: new HardwareRng(modules.random), log, gps,
         http: new ModdableHttp({ Request: modules.Request, clock }),
-        verifier: new PortableVerifier(), createSigner: createPortableSigner, gps: new NoGps(),
+        verifier: new PortableVerifier(), createSigner: createPortableSigner,
       },
       settings,
     });
     hotspot.start();
     return hotspot;
   } catch (error) {
+    gps?.close?.();
     radio.close();
     throw error;
   }
 }
 
+/** The USB serial console answering through the hotspot, or undefined (with a warning) when it does not open. */
+function startConsole(io: DeviceIo, board: Board, hotspot: Hotspot, log: Log): SerialConsole | undefined {
+  if (io.Serial === undefined) {
+    log.write('warn', 'no serial console: device.io has no Serial');
+    return undefined;
+  }
+  try {
+    return openConsole(board, io.Serial, (line, write) => hotspot.answerConsole(line, write));
+  } catch (error) {
+    log.write('warn', 'serial console not opened: the walk log cannot be read over USB (a debug build keeps the console pins for xsbug)', {
+      error: messageOf(error),
+    });
+    return undefined;
+  }
+}
+
+function warnIfHttps(settings: Settings, log: Log): void {
+  if (/^https:/i.test(settings.oracleUrl)) {
+    log.write('error', 'the oracle URL is https, and this build has no TLS: every request to it will fail', { oracle: settings.oracleUrl });
+  }
+}
+
 export function boot<T>(modules: DeviceModules<T>): BootOutcome {
-  const serial = new TraceLog(modules.trace);
+  // Log lines go to `trace` until the console is open, then through it (see startConsole).
+  const sink: { console: SerialConsole | undefined } = { console: undefined };
+  const serial = new TraceLog((text) => (sink.console === undefined ? modules.trace(text) : sink.console.log(text)));
   let log = filterLog(serial, 'info');
   const clock = new ModdableClock({
     Timer: modules.Timer, Time: modules.Time, wallNow: modules.wallNow,
@@ -140,17 +206,21 @@ export function boot<T>(modules: DeviceModules<T>): BootOutcome {
   const settings = readSettings(kv);
   if ('state' in settings) return idle(clock, log, settings.state, settings.reason);
   log = filterLog(serial, settings.logLevel);
+  const problem = roleProblem(config.board, settings.role, modules.io);
+  if (problem !== undefined) return idle(clock, log, 'failed', problem);
   const network = new Network({
     WiFi: modules.WiFi, SNTP: modules.SNTP, clock, log, wifi: settings.wifi, sntpHost: config.sntpHost,
   });
   network.start();
-  if (/^https:/i.test(settings.oracleUrl)) {
-    log.write('error', 'the oracle URL is https, and this build has no TLS: every request to it will fail', { oracle: settings.oracleUrl });
-  }
+  warnIfHttps(settings, log);
+  let hotspot: Hotspot;
   try {
-    const hotspot = startHotspot(modules, config, settings, clock, kv, log);
-    return { state: 'running', hotspot, network, clock };
+    hotspot = startHotspot(modules, config, settings, clock, kv, log);
   } catch (error) {
     return idle(clock, log, 'failed', messageOf(error));
   }
+  sink.console = startConsole(modules.io, config.board, hotspot, log);
+  // Written through the console itself when it opened: the first line a host sees there.
+  if (sink.console !== undefined) log.write('info', 'serial console open', { port: sink.console.port });
+  return { state: 'running', hotspot, network, clock, console: sink.console };
 }

@@ -1,8 +1,8 @@
 /**
- * The Gps port (src/ports.ts) for a hotspot: no receiver is read. The Hotspot does not use a GPS
- * (src/hotspot.ts, HotspotPorts.gps); the mapper role will, and brings the NMEA driver over ECMA-419
- * Serial on the board's GPS UART (hal/boards/types.ts, Gps; reference/moddable.md §3: Moddable has no
- * NMEA parser). Until then every board answers "no fix", which is what a receiver without a fix says.
+ * The Gps port (src/ports.ts) for a hotspot: no receiver is read. The hotspot role does not use a GPS
+ * (src/hotspot.ts, HotspotPorts.gps), so hal/moddable/boot.ts gives it this one and leaves the board's
+ * GPS, where it has one, unopened and unpowered. The mapper role reads the board's receiver instead
+ * (hal/moddable/serial-gps.ts). NoGps answers "no fix", which is what a receiver without a fix says.
  */
 import type { Gps, GpsFix } from '../../src/ports.js';
 

@@ -14,15 +14,23 @@ import { Axp192, type I2cIoClass, type RailSettings, type SwitchableRail } from 
 import type { DigitalClass, SpiClass } from '../drivers/ecma419.js';
 import { openRadio } from '../drivers/open-radio.js';
 import type { Clock, Radio } from '../../src/ports.js';
+import type { ConsoleSerialClass } from './console.js';
+import type { GpsIo } from './serial-gps.js';
 
 /** SX1276/77/78 DS §7.2.1: from power-on reset to the first SPI access, ms. */
 export const RADIO_POWER_UP_MS = 10;
 
-/** The IO classes of `device.io` the radio needs. */
+/**
+ * The IO classes of `device.io` the device uses: SPI, Digital and I2C for the radio (and the power chip);
+ * Serial for the GPS of a mapper (hal/moddable/serial-gps.ts) and for the USB console
+ * (hal/moddable/console.ts). Every Moddable host provider has a Serial; it is optional here for the worlds
+ * that fake only the radio's classes (tools/xs/moddable-fakes/), where the console then stays closed.
+ */
 export interface DeviceIo {
   readonly SPI: SpiClass;
   readonly Digital: DigitalClass;
   readonly I2C: I2cIoClass;
+  readonly Serial?: GpsIo['Serial'] & ConsoleSerialClass;
 }
 
 export interface DeviceRadioOptions {

@@ -2,7 +2,8 @@
  * The Log port (src/ports.ts) on XS's global `trace`, which Moddable sends to the serial console (or to
  * xsbug while debugging). One line per event, as src/log.ts formats it: `level message key=value …`;
  * `trace` adds no newline, so the line ends here. Levels are filtered and secret fields redacted by
- * `filterLog` (src/log.ts), which the Hotspot and the entry point put in front of this.
+ * `filterLog` (src/log.ts), which the Hotspot and the entry point put in front of this. hal/moddable/boot.ts
+ * hands it a function that writes through the serial console (hal/moddable/console.ts) once that is open.
  */
 import { formatLogLine } from '../runtime.js';
 import type { Log, LogLevel } from '../../src/ports.js';

@@ -4,6 +4,7 @@
  * between two runs of them (JSON with keys in this order, numbers rounded as documented per field);
  * `run` describes the run itself (wall time, memory, version) and differs every time.
  */
+import type { CoverageUplink } from '../../tools/coverage/model.js';
 
 export interface SimReport {
   readonly result: SimResult;
@@ -38,6 +39,41 @@ export interface SimResult {
   readonly air: AirCounts;
   /** Only for the lorasim scenario. */
   readonly der?: LorasimResult;
+  /** Only when a walk was replayed (`covey sim --walk`). */
+  readonly walk?: WalkResult;
+}
+
+/** A coverage walk replayed beside the hotspots (host-sim/walk/). */
+export interface WalkResult {
+  /** The GPX file, as given. */
+  readonly source: string;
+  /** The track's name in the file, if it has one. */
+  readonly track: string | null;
+  /** The mapper's address ("cv…"), or null if it never booted (the walk began after the run ended). */
+  readonly mapper: string | null;
+  /** When the track's first point was replayed, ISO 8601 UTC. */
+  readonly startTime: string;
+  /** From the track's first point to its last, s. */
+  readonly durationS: number;
+  /** Length of the track, m (gaps between segments not counted). */
+  readonly distanceM: number;
+  readonly uplinks: {
+    /** Uplinks the mapper transmitted. */
+    readonly sent: number;
+    /** Times it was due to send without a usable GPS fix. */
+    readonly skippedNoFix: number;
+    readonly refusedDutyCycle: number;
+    readonly refusedBusy: number;
+    readonly refusedRadio: number;
+    /** Uplinks the oracle holds a report of. */
+    readonly atOracle: number;
+    /** Of those, heard by at least one hotspot. */
+    readonly heard: number;
+    /** Receipts joined to them, all hotspots together. */
+    readonly hearings: number;
+  };
+  /** Every uplink the oracle holds, with who heard it: what `covey map --report` maps. */
+  readonly coverage: readonly CoverageUplink[];
 }
 
 export interface BeaconCounts {

@@ -74,6 +74,32 @@ function hotspotRows(result: SimResult): Row[] {
     ...faultRows(result),
     busiestSubBand(result.airtime.dutyCycle),
     { label: 'airtime', value: formatDuration(result.airtime.totalMs / 1000), note: 'all hotspots together' },
+    ...walkRows(result),
+  ];
+}
+
+/** The coverage walk, when one was replayed. */
+function walkRows(result: SimResult): Row[] {
+  const { walk } = result;
+  if (walk === undefined) return [];
+  const { uplinks } = walk;
+  const skipped = uplinks.skippedNoFix + uplinks.refusedDutyCycle + uplinks.refusedBusy + uplinks.refusedRadio;
+  return [
+    {
+      label: 'walk',
+      value: `${formatFixed(walk.distanceM / 1000, 1)} km`,
+      note: `${walk.track ?? walk.source}, ${formatDuration(walk.durationS)} from ${walk.startTime}`,
+    },
+    {
+      label: 'walk uplinks sent',
+      value: formatCount(uplinks.sent),
+      note: `${formatCount(skipped)} not sent (${formatCount(uplinks.skippedNoFix)} without a GPS fix); ${formatCount(uplinks.atOracle)} at the oracle`,
+    },
+    {
+      label: 'walk uplinks heard',
+      value: formatCount(uplinks.heard),
+      note: `${formatShare(uplinks.heard, uplinks.atOracle)} of those at the oracle; ${formatCount(uplinks.hearings)} receipts`,
+    },
   ];
 }
 

@@ -64,6 +64,8 @@ export class Observer {
   }
 
   heard(hearing: Hearing): void {
+    // A walker's mapper uplinks, and what the walker hears, are the walk's own business (walk.ts).
+    if (hearing.from >= this.nodes || hearing.to >= this.nodes) return;
     const { signal } = hearing;
     let receivers = this.receivers.get(signal);
     if (receivers === undefined) this.receivers.set(signal, (receivers = new Set()));

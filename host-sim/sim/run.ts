@@ -12,10 +12,14 @@ import { scheduleFaults } from './faults.js';
 import { Observer } from './observe.js';
 import { buildResult } from './results.js';
 import { SimWorld } from './world.js';
+import { walkResult } from '../walk/walk-result.js';
+import type { WalkSettings } from '../walk/walker.js';
 
 export interface RunOptions {
   /** Where the oracle's database goes. */
   readonly outDir: string;
+  /** A coverage walk to replay beside the hotspots. */
+  readonly walk?: WalkSettings;
   /** Told the fraction of simulated time done, 0 to 1, now and then. */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -26,7 +30,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
   const started = performance.now();
   if (scenario.lorasim !== null) return lorasimReport(scenario, started);
   const observer = new Observer(scenario.nodes.length, scenario.startMs, scenario.durationMs / 3_600_000);
-  const world = await SimWorld.create({ scenario, outDir: options.outDir, onHearing: (hearing) => observer.heard(hearing) });
+  const world = await SimWorld.create({
+    scenario, outDir: options.outDir, walk: options.walk, onHearing: (hearing) => observer.heard(hearing),
+  });
   try {
     world.tapped.onTransmit = (_from, signal) => observer.transmitted(signal, scenario.startMs + world.clock.now());
     const faults = scheduleFaults(world, observer);
@@ -39,7 +45,8 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     world.stopHotspots();
     await driveClock(world.clock, settleUntilMs(scenario), { inFlight: world.inFlight });
     const result = buildResult(world, observer, faults);
-    return { result, run: runInfo(scenario, started, world.clock.fired) };
+    const walk = await walkResult(world);
+    return { result: walk === undefined ? result : { ...result, walk }, run: runInfo(scenario, started, world.clock.fired) };
   } finally {
     await world.close();
   }

@@ -6,14 +6,15 @@
  * per hotspot, so the same scenario and seed give the same run.
  *
  * Hotspots sign with libsodium and check signatures with it (the same bytes and decisions as the device's
- * portable code, tests/proofs/signature-agreement.test.ts): the only liberty taken for speed.
+ * portable code, tests/proofs/signature-agreement.test.ts), and the oracle takes the hotspots' own
+ * signatures as checked (signature-ledger.ts): liberties taken for speed that cannot change a result.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asciiBytes, sha256 } from '../../proofs/index.js';
 import { boardById } from '../../hal/boards/index.js';
 import { openRadio } from '../../hal/drivers/open-radio.js';
-import type { Http, HttpRequest, HttpResponse } from '../../src/ports.js';
+import type { Gps, Http, HttpRequest, HttpResponse } from '../../src/ports.js';
 import { Hotspot, type HotspotPorts } from '../../src/hotspot.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
@@ -35,7 +36,9 @@ import { MemoryKeyValue } from '../ports/memory-key-value.js';
 import { SeededRng } from '../ports/seeded-rng.js';
 import type { AirSettings, Scenario, ScenarioNode } from '../scenario/index.js';
 import type { InFlight } from './driver.js';
+import { createWalker, WALK_DEFAULTS, type WalkerNode, type WalkSettings } from '../walk/walker.js';
 import { TappedAir, type Hearing } from './tapped-air.js';
+import { SignatureLedger } from './signature-ledger.js';
 import { CachingVerifier } from './verify-cache.js';
 
 /**
@@ -75,6 +78,8 @@ export interface SimNode {
 
 export interface WorldOptions {
   readonly scenario: Scenario;
+  /** A coverage walk to replay beside the hotspots. */
+  readonly walk?: WalkSettings;
   /** Where the oracle's database goes (replaced if present). */
   readonly outDir: string;
   /** Every packet a hotspot received. */
@@ -89,10 +94,15 @@ export class SimWorld {
   readonly oracle: Oracle;
   readonly dbPath: string;
   readonly nodes: SimNode[] = [];
+  /** The mapper carried along the walk, if there is one: a node beside the scenario's hotspots. */
+  walker: { readonly node: SimNode; readonly walk: WalkerNode; readonly settings: WalkSettings } | undefined;
   /** More listeners to every packet a hotspot received (faults that follow what was heard). */
   readonly onHearingExtra: ((hearing: Hearing) => void)[] = [];
   /** Shared by the hotspots: each beacon's signature is checked once for all who hear it. */
   private readonly verifier = new CachingVerifier(new SodiumVerifier());
+  /** What the hotspots signed, so the oracle need not check it again (signature-ledger.ts). */
+  readonly ledger = new SignatureLedger();
+  private readonly createSigner = this.ledger.recording(createSodiumSigner);
   private readonly releaseLock: () => void;
   private server: RunningServer | undefined;
   private transport: (Http & InFlight) | undefined;
@@ -119,7 +129,7 @@ export class SimWorld {
       signer: createSodiumSigner(seedBytes('oracle key')),
       clock: oracleClockFrom(this.clock),
       config: { ...scenario.oracle },
-      verifier: new SodiumVerifier(),
+      verifier: this.ledger.verifier(new SodiumVerifier()),
       entropyData: (epoch) => seedBytes(`entropy ${epoch}`),
     });
   }
@@ -129,6 +139,7 @@ export class SimWorld {
     const world = new SimWorld(options.scenario, options.outDir, options.onHearing);
     await world.openTransport();
     for (const spec of options.scenario.nodes) world.nodes.push(world.buildNode(spec));
+    if (options.walk !== undefined) world.addWalker(options.walk);
     return world;
   }
 
@@ -137,10 +148,17 @@ export class SimWorld {
     return this.transport === undefined ? [] : [this.transport];
   }
 
-  /** Starts the oracle and boots every hotspot. */
+  /** Starts the oracle and boots every hotspot; the walker is switched on when its walk begins. */
   start(): void {
     this.oracle.start();
     for (const node of this.nodes) this.powerOn(node);
+    const walker = this.walker;
+    if (walker !== undefined) {
+      this.clock.setTimer(() => {
+        walker.walk.start();
+        this.powerOn(walker.node);
+      }, walker.settings.startAfterMs ?? WALK_DEFAULTS.startAfterMs);
+    }
   }
 
   /** Boots the node's firmware (again, after a power cut: the key and the queue are where it left them). */
@@ -160,6 +178,10 @@ export class SimWorld {
   /** Stops every hotspot (the oracle keeps running, to judge and close epochs). */
   stopHotspots(): void {
     for (const node of this.nodes) this.powerOff(node);
+    if (this.walker !== undefined) {
+      this.walker.walk.stop();
+      this.powerOff(this.walker.node);
+    }
   }
 
   async close(): Promise<void> {
@@ -184,7 +206,20 @@ export class SimWorld {
     return this.server?.url ?? 'http://oracle.sim';
   }
 
-  private buildNode(spec: ScenarioNode): SimNode {
+  private addWalker(settings: WalkSettings): void {
+    const { area } = this.scenario;
+    if (area === null) throw new RangeError('a walk needs a scenario with hotspots, not a LoRaSim experiment');
+    const name = WALK_DEFAULTS.name;
+    const walk = createWalker(settings, {
+      clock: this.clock, seed: this.scenario.seed, region: this.scenario.region, centre: area.centre, index: this.nodes.length,
+      move: (position) => this.air.move(name, position),
+    });
+    if (this.nodes.some((node) => node.spec.name === name)) throw new RangeError(`a walk adds a node called ${name}; the scenario has one already`);
+    const node = this.buildNode(walk.spec, { gps: walk.gps, role: 'mapper' });
+    this.walker = { node, walk, settings };
+  }
+
+  private buildNode(spec: ScenarioNode, mapper?: { readonly gps: Gps; readonly role: 'mapper' }): SimNode {
     const { clock, scenario } = this;
     const board = boardById(spec.board);
     this.air.place(spec.name, { xM: spec.xM, yM: spec.yM, heightM: spec.heightM, antennaGainDbi: spec.antennaGainDbi });
@@ -196,9 +231,10 @@ export class SimWorld {
     const link = new NodeLink(this.transport as Http);
     const rng = new SeededRng(streamSeed(scenario.seed, 'hotspot', spec.name));
     const ports: HotspotPorts = {
-      radio, clock, http: link, rng, log: new CountingLog(), verifier: this.verifier, createSigner: createSodiumSigner,
+      radio, clock, http: link, rng, log: new CountingLog(), verifier: this.verifier, createSigner: this.createSigner,
       flash: new SimFlash({ size: QUEUE_FLASH_BYTES, sectorSize: 4096, rng: new SeededRng(streamSeed(scenario.seed, 'flash', spec.name)) }),
       kv: new MemoryKeyValue(),
+      ...(mapper === undefined ? {} : { gps: mapper.gps }),
     };
     const settings = parseSettings({
       region: scenario.region,
@@ -210,6 +246,7 @@ export class SimWorld {
       logLevel: 'warn',
       // The status line is for people watching a device; a simulated one has nobody watching.
       statusIntervalMs: 0,
+      ...(mapper === undefined ? {} : { role: mapper.role }),
     });
     return { spec, ports, settings, link, hotspot: undefined, boots: [] };
   }

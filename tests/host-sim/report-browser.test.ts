@@ -4,7 +4,7 @@
  * /usr/bin/chromium-browser; where there is none the tests are skipped and say so (`apt-get install
  * chromium`, which .ci/run does as root), never passed.
  */
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,30 +13,16 @@ import { renderHtml } from '../../host-sim/report/html.js';
 import type { NodeResult, SimReport } from '../../host-sim/report/model.js';
 import { loadScenario } from '../../host-sim/scenario/index.js';
 import { runSimulation } from '../../host-sim/sim/run.js';
+import { browserTestFor, findChromium, INSTALL_CHROMIUM } from '../support/chromium.js';
 import { lorasimReportFixture, simReportFixture } from '../support/sim-report-fixture.js';
 
 /** The one DOM global the page-side callbacks below use: the host tsconfig has no DOM library. */
 declare const document: { elementFromPoint(x: number, y: number): unknown };
 
 const TIMEOUT_MS = 30_000;
-const INSTALL = "install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH";
-
-/** $CHROMIUM_PATH as given (a wrong one fails the launch, loudly), else the first usual path that runs. */
-function findChromium(): string | null {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  }) ?? null;
-}
 
 const chromiumPath = findChromium();
-if (chromiumPath === null) console.warn(`SKIPPED: the HTML report's browser tests: no Chromium found; ${INSTALL}.`);
-const browserTest = chromiumPath === null ? test.skip : test;
+const browserTest = browserTestFor("the HTML report's browser tests", chromiumPath);
 
 interface Opened {
   readonly page: Page;
@@ -44,7 +30,7 @@ interface Opened {
   readonly problems: string[];
 }
 
-describe(chromiumPath === null ? `the HTML report in Chromium: SKIPPED, no Chromium (${INSTALL})` : `the HTML report in ${chromiumPath}`, () => {
+describe(chromiumPath === null ? `the HTML report in Chromium: SKIPPED, no Chromium (${INSTALL_CHROMIUM})` : `the HTML report in ${chromiumPath}`, () => {
   let browser: Browser | undefined;
   let dir = '';
   let files = 0;

@@ -13,12 +13,17 @@ import { PreparePool } from '../../tools/oracle/prepare-pool.js';
 import { packBatch, unpackBatch } from '../../tools/oracle/prepared-wire.js';
 import { signerFor, sodiumVerifier } from '../support/keys.js';
 import { entropyRecord, signedBeaconReport, signedReceipt } from '../support/oracle-items.js';
+import { signedMapperReceipt, signedMapperReport } from './mapper-fixtures.js';
 
 const uploader = signerFor('prepare uploader');
 const other = signerFor('prepare other');
 const entropy = entropyRecord(29_000_000);
 
-/** A mixed batch: the uploader's beacon report, its receipts, one receipt and one report signed by someone else. */
+/**
+ * A mixed batch: the uploader's beacon report, its receipts, one receipt and one report signed by someone
+ * else; then the same for the mapper role: the uploader's mapper report, its receipt of another mapper's
+ * uplink, another mapper's report, and a receipt signed by someone else.
+ */
 function batchOf(count: number, rssi: number): { body: Uint8Array; items: BatchItem[] } {
   const items: BatchItem[] = [{ kind: 'beacon', report: signedBeaconReport(uploader, { entropy, nonce: Uint8Array.of(9, 9, 9, count) }) }];
   for (let i = 0; i < count; i++) {
@@ -26,6 +31,14 @@ function batchOf(count: number, rssi: number): { body: Uint8Array; items: BatchI
     items.push({ kind: 'witness', receipt: signedReceipt(report, i === 1 ? other : uploader, { rssiDdbm: rssi - i }) });
   }
   items.push({ kind: 'beacon', report: signedBeaconReport(other, { entropy }) });
+  const timeMs = entropy.timeMs + 30_000;
+  const othersUplink = signedMapperReport(other, { timeMs, counter: count, latE7: -337_000_000 - count });
+  items.push(
+    { kind: 'mapper', report: signedMapperReport(uploader, { timeMs, counter: count, hdopDeci: 255, altitudeM: -12 }) },
+    { kind: 'mapper-witness', receipt: signedMapperReceipt(othersUplink, uploader, { rssiDdbm: rssi, snrDdb: -75 }) },
+    { kind: 'mapper', report: othersUplink },
+    { kind: 'mapper-witness', receipt: signedMapperReceipt(othersUplink, other, { rssiDdbm: rssi }) },
+  );
   return { body: encodeUploadBatch({ uploader: uploader.publicKey, items }), items };
 }
 
@@ -59,7 +72,13 @@ describe('item spans', () => {
 
   test('give the same verdicts and records as decoding and re-encoding, on valid and damaged batches (property)', () => {
     const { body } = batchOf(3, -1000);
-    expect(prepareBatch(body, sodiumVerifier)).toEqual(reference(body));
+    const prepared = prepareBatch(body, sodiumVerifier);
+    expect(prepared).toEqual(reference(body));
+    expect(prepared.ok && prepared.items.map((item) => [item.fields?.kind, item.reason])).toEqual([
+      ['beacon', Reason.none], ['witness', Reason.none], [undefined, Reason.bad_signature], ['witness', Reason.none],
+      [undefined, Reason.wrong_signer],
+      ['mapper', Reason.none], ['mapper-witness', Reason.none], [undefined, Reason.wrong_signer], [undefined, Reason.bad_signature],
+    ]);
     fc.assert(
       fc.property(fc.nat(), fc.integer({ min: 0, max: 7 }), (at, bit) => {
         const damaged = Uint8Array.from(body);

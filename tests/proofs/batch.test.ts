@@ -39,8 +39,11 @@ function reportBy(signer: Signer, beaconer: Signer = signer): BatchItem {
   return { kind: 'beacon', report: signBeaconReport(fields, signer) };
 }
 
-const itemValue = (item: BatchItem): CborValue =>
-  item.kind === 'witness' ? witnessReceiptToValue(item.receipt) : beaconReportToValue(item.report);
+const itemValue = (item: BatchItem): CborValue => {
+  if (item.kind === 'witness') return witnessReceiptToValue(item.receipt);
+  if (item.kind === 'beacon') return beaconReportToValue(item.report);
+  throw new Error(`no ${item.kind} items in these tests`);
+};
 const batchOf = (items: CborValue[]) => encodeCbor([5, 1, uploader.publicKey, items]);
 const sha256 = (data: Uint8Array) => new Uint8Array(createHash('sha256').update(data).digest());
 

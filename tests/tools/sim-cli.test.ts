@@ -56,3 +56,33 @@ test('a file that does not exist, LoRaSim flags on a hotspot scenario, and bad n
   expectOneLineFailure(await covey(['sim', '--hours', '0']), /covey sim: .*--hours must be a number above 0/);
   expectOneLineFailure(await covey(['sim', '--ingest', 'carrier-pigeon', '--scenario', 'grid']), /covey sim: --ingest must be http or in-process/);
 });
+
+test('--walk replays the sample walk: the summary says how far and how much was heard, and covey map draws it', async () => {
+  const json = join(dir, 'walk.json');
+  const walk = new URL('../fixtures/walk.gpx', import.meta.url).pathname;
+  const run = await covey(['sim', '--hours', '1', '--ingest', 'in-process', '--walk', walk, '--out', dir, '--json', json]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/walk\s+10\.2 km\s+city-east, 40 min/);
+  expect(run.stdout).toMatch(/walk uplinks sent\s+\d+/);
+  expect(run.stdout).toMatch(/walk uplinks heard\s+\d+\s+\d+(\.\d)? % of those at the oracle/);
+  const { walk: result } = JSON.parse(readFileSync(json, 'utf8')).result;
+  expect(result.coverage.length).toBe(result.uplinks.atOracle);
+  const map = await covey(['map', '--report', json, '--out', join(dir, 'map')]);
+  expect(map.code).toBe(0);
+  expect(map.stdout).toMatch(/cells\s+\d+ heard, \d+ walked but not heard \(H3 res 9\)/);
+  expect(map.stdout).toContain(`uplinks   ${result.uplinks.atOracle} of ${result.uplinks.atOracle} used`);
+  for (const file of ['coverage.geojson', 'coverage.html', 'coverage.png']) expect(readFileSync(join(dir, 'map', file)).length).toBeGreaterThan(100);
+}, 120_000);
+
+test('--walk problems: one line each, before anything runs', async () => {
+  const walk = new URL('../fixtures/walk.gpx', import.meta.url).pathname;
+  const broken = join(dir, 'broken.gpx');
+  writeFileSync(broken, '<gpx><trk><trkseg><trkpt lat="1" lon="2"/></trkseg></trk></gpx>');
+  expectOneLineFailure(await covey(['sim', '--walk', join(dir, 'nowhere.gpx'), '--out', dir]), /covey sim: cannot read .*nowhere\.gpx: ENOENT$/m);
+  expectOneLineFailure(await covey(['sim', '--walk', broken, '--out', dir]), /covey sim: .*broken\.gpx: track point 1 \(line 1\) has no <time>; a walk is replayed by its times$/m);
+  expectOneLineFailure(await covey(['sim', '--walk', walk, '--hours', '0.5', '--out', dir]), /covey sim: the walk ends 0\.83 h into the run, after the run's 0\.5 h/m);
+  expectOneLineFailure(await covey(['sim', '--scenario', 'lorasim', '--walk', walk, '--out', dir]), /covey sim: --walk needs a scenario with hotspots, not lorasim$/m);
+  expectOneLineFailure(await covey(['sim', '--walk-hdop', '2', '--out', dir]), /covey sim: --walk-start, --walk-hdop, --walk-satellites and --walk-fix-loss go with --walk <gpx>$/m);
+  expectOneLineFailure(await covey(['sim', '--walk', walk, '--walk-fix-loss', '2', '--out', dir]), /--walk-fix-loss must be a chance from 0 to 1/m);
+});

@@ -5,7 +5,9 @@
  * "embedded:provider/builtin", the radio driver talks to the board's emulated chip through `device.io`, the
  * Hotspot starts and its status line reaches `trace`. The world: tools/xs/moddable-fakes/main-scenario.ts
  * (no TextEncoder, TextDecoder or crypto globals, the built-ins frozen as after a preload); HTTP goes to
- * the fake oracle on the Node side, which verifies what it stores.
+ * the fake oracle on the Node side, which verifies what it stores. That world's `device.io` has no
+ * Serial, so the console stays closed there; ./entries/moddable-mapper.ts adds one, for a T-Beam booting
+ * as a mapper with its GPS on one UART and the USB console on another.
  */
 import { fileURLToPath } from 'node:url';
 import { fromHex, toHex } from '../../proofs/index.js';
@@ -16,6 +18,7 @@ import type { FakeOracle } from '../../host-sim/oracle/fake-oracle.js';
 import { recordsOf, storedOnce } from '../support/oracle-records.js';
 
 const ENTRY = fileURLToPath(new URL('../../tools/xs/moddable-fakes/main-scenario-entry.ts', import.meta.url));
+const MAPPER_ENTRY = fileURLToPath(new URL('./entries/moddable-mapper-entry.js', import.meta.url));
 
 interface Report {
   state: string;
@@ -44,9 +47,9 @@ interface Booted {
   readonly oracle: FakeOracle;
 }
 
-async function boot(args: Record<string, unknown>): Promise<Booted> {
+async function boot(args: Record<string, unknown>, entry = ENTRY): Promise<Booted> {
   const answerer = oracleAnswerer();
-  const run = await runScriptInXsHost(await bundleWithModdableFakes(ENTRY), {
+  const run = await runScriptInXsHost(await bundleWithModdableFakes(entry), {
     args: { oracleKey: toHex(XS_ORACLE_KEY), ...args },
     answer: answerer.answer,
   });
@@ -116,6 +119,10 @@ describe('Heltec V2, provisioned, access point in reach (6 minutes)', () => {
   test('nothing was logged at error level', () => {
     expect(booted.report.lines.filter((line) => line.startsWith('error '))).toEqual([]);
   });
+
+  test('with no Serial in this world\'s device.io, the console stays closed and says so', () => {
+    expect(withMessage(booted.report, 'warn no serial console')).toHaveLength(1);
+  });
 });
 
 describe('Wi-Fi configured but the access point absent', () => {
@@ -174,5 +181,57 @@ describe('T-Beam: the LoRa rail comes first', () => {
     expect(booted.report.loraRailOn).toBe(true);
     expect(booted.report.timerDelays).toEqual([10]);
     expect(booted.report.chipOpMode).toBe(0x85);
+  });
+});
+
+describe('T-Beam mapper with the USB console (9.5 minutes, no access point)', () => {
+  interface MapperReport extends Report {
+    consoleLines: string[];
+    consoleRefusals: number;
+    consolesOpened: number;
+    gpsEpochs: number;
+  }
+  let report: MapperReport;
+  beforeAll(async () => {
+    report = (await boot({ minutes: 9.5, accessPoint: false, neighbourBeaconsAtMs: [], walkLogAtMs: 510_000 }, MAPPER_ENTRY)).report as MapperReport;
+  });
+
+  const consoleLines = (prefix: string) => report.consoleLines.filter((line) => line.startsWith(prefix));
+
+  test('boots as a mapper and opens the console on port 0; from then on log lines leave through it', () => {
+    expect(report.state).toBe('running');
+    expect(report.consolesOpened).toBe(1);
+    expect(report.consoleLines[0]).toBe('info serial console open port=0');
+    expect(withMessage(report, 'info hotspot started ')[0]).toContain(' role=mapper ');
+    expect(withMessage(report, 'info status ')).toEqual([]);
+    expect(consoleLines('info status ')).toHaveLength(9);
+  });
+
+  test('the GPS emulator\'s fixes reach the mapper through the NMEA driver, and it sends uplinks', () => {
+    expect(report.gpsEpochs).toBeGreaterThanOrEqual(560);
+    const uplinks = Number(/ uplinks=(\d+) /.exec(consoleLines('info status ')[1])?.[1]);
+    expect(uplinks).toBeGreaterThanOrEqual(2);
+  });
+
+  test('`covey walk-log` typed in pieces gets one line per queued report, then the count, each line whole', () => {
+    const reports = consoleLines('covey-walk ');
+    const end = consoleLines('covey-walk-end ');
+    expect(end).toEqual([`covey-walk-end ${reports.length}`]);
+    expect(reports.length).toBeGreaterThanOrEqual(9); // more than the 4 KB ring holds: written in several passes
+    expect(reports.every((line) => /^covey-walk [0-9a-f]{402}$/.test(line))).toBe(true);
+    // The answer came at 8m30s: at least the reports queued by the 8m00s status line, at most those of the 9m00s one.
+    const [before, after] = consoleLines('info status ').slice(7).map((line) => Number(/ queue=(\d+) /.exec(line)?.[1]));
+    expect(reports.length).toBeGreaterThanOrEqual(before);
+    expect(reports.length).toBeLessThanOrEqual(after);
+  });
+
+  test('the console never offered the 128-byte FIFO more than it had room for', () => {
+    expect(report.consoleRefusals).toBe(0);
+  });
+
+  test('every console line is a log line or part of the answer, and nothing was logged at error level', () => {
+    expect(report.consoleLines.every((line) => /^(info|warn) /.test(line) || /^covey-walk(-end)? /.test(line))).toBe(true);
+    expect(consoleLines('error ')).toEqual([]);
+    expect(report.lines.filter((line) => line.startsWith('error '))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * summary table on standard output, and on request the whole report as JSON and as a page to open in
  * a browser. A progress bar on standard error while it runs, when that is a terminal.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -12,6 +12,8 @@ import type { SimReport } from '../../host-sim/report/model.js';
 import { summaryTable } from '../../host-sim/report/summary.js';
 import { DEFAULT_SCENARIO, loadScenario, ScenarioError, type Scenario } from '../../host-sim/scenario/index.js';
 import { runSimulation } from '../../host-sim/sim/run.js';
+import { GpxError, parseGpx } from '../../host-sim/walk/gpx.js';
+import { checkWalkSettings, WALK_DEFAULTS, type WalkSettings } from '../../host-sim/walk/walker.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
 
 interface SimOptions {
@@ -28,6 +30,19 @@ interface SimOptions {
   readonly simtimeMs?: number;
   readonly quiet?: boolean;
   readonly progress?: boolean;
+  readonly walk?: string;
+  readonly walkStart?: number;
+  readonly walkHdop?: number;
+  readonly walkSatellites?: number;
+  readonly walkFixLoss?: number;
+}
+
+function fraction(name: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new InvalidArgumentError(`${name} must be a chance from 0 to 1`);
+    return value;
+  };
 }
 
 function integer(name: string, min: number): (text: string) => number {
@@ -36,6 +51,14 @@ function integer(name: string, min: number): (text: string) => number {
     if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
       throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
     }
+    return value;
+  };
+}
+
+function nonNegative(name: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${name} must be a number of at least 0`);
     return value;
   };
 }
@@ -63,6 +86,11 @@ export function addSimCommand(program: Command, context: CliContext): Command {
     .option('--lorasim-exp <n>', 'lorasim: LoRaSim experiment (0, 1 or 4)', integer('--lorasim-exp', 0))
     .option('--avgsend-ms <ms>', 'lorasim: mean time between a node\'s packets, ms', integer('--avgsend-ms', 1))
     .option('--simtime-ms <ms>', 'lorasim: simulated time, ms', integer('--simtime-ms', 1))
+    .option('--walk <gpx>', 'replay a coverage walk along this GPX track: a mapper carried through the scenario (docs/coverage-walks.md)')
+    .option('--walk-start <minutes>', 'when the track\'s first point is replayed, minutes into the run (default 10)', nonNegative('--walk-start'))
+    .option('--walk-hdop <hdop>', 'the HDOP the walker\'s GPS reports (default: the track\'s own, else 0.9)', nonNegative('--walk-hdop'))
+    .option('--walk-satellites <n>', 'satellites in the walker\'s fix (default: the track\'s own, else 8)', integer('--walk-satellites', 0))
+    .option('--walk-fix-loss <p>', 'chance each second that the walker\'s GPS loses its fix for that second (default 0)', fraction('--walk-fix-loss'))
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText('after', [
@@ -107,8 +135,50 @@ export function scenarioFor(options: SimOptions): Scenario {
   return scenario;
 }
 
+/** The walk the options ask for, read and checked before the run starts. */
+export function walkFor(options: SimOptions, scenario: Scenario): WalkSettings | undefined {
+  const walkFlags = [options.walkStart, options.walkHdop, options.walkSatellites, options.walkFixLoss].some((v) => v !== undefined);
+  if (options.walk === undefined) {
+    if (walkFlags) throw new CliError('--walk-start, --walk-hdop, --walk-satellites and --walk-fix-loss go with --walk <gpx>');
+    return undefined;
+  }
+  if (scenario.lorasim !== null) throw new CliError('--walk needs a scenario with hotspots, not lorasim');
+  let text: string;
+  try {
+    text = readFileSync(options.walk, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${options.walk}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let track;
+  try {
+    track = parseGpx(text, options.walk);
+  } catch (error) {
+    if (error instanceof GpxError) throw new CliError(error.message);
+    throw error;
+  }
+  const walk: WalkSettings = {
+    track,
+    source: options.walk,
+    ...(options.walkStart === undefined ? {} : { startAfterMs: Math.round(options.walkStart * 60_000) }),
+    ...(options.walkHdop === undefined ? {} : { hdop: options.walkHdop }),
+    ...(options.walkSatellites === undefined ? {} : { satellites: options.walkSatellites }),
+    ...(options.walkFixLoss === undefined ? {} : { fixLossPerSecond: options.walkFixLoss }),
+  };
+  try {
+    checkWalkSettings(walk, scenario.region);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const endMs = (walk.startAfterMs ?? WALK_DEFAULTS.startAfterMs) + track.points[track.points.length - 1].timeMs - track.points[0].timeMs;
+  if (endMs > scenario.durationMs) {
+    throw new CliError(`the walk ends ${(endMs / 3_600_000).toFixed(2)} h into the run, after the run's ${scenario.durationMs / 3_600_000} h: give more --hours or an earlier --walk-start`);
+  }
+  return walk;
+}
+
 async function sim(options: SimOptions, io: CliIo): Promise<number> {
   const scenario = scenarioFor(options);
+  const walk = walkFor(options, scenario);
   const say = (text: string) => {
     if (options.quiet !== true) io.stdout(text);
   };
@@ -121,6 +191,7 @@ async function sim(options: SimOptions, io: CliIo): Promise<number> {
     mkdirSync(options.out, { recursive: true });
     report = await runSimulation(scenario, {
       outDir: options.out,
+      ...(walk === undefined ? {} : { walk }),
       onProgress: (fraction) => bar?.update(Math.round(fraction * 100), { hours: (fraction * hours).toFixed(1) }),
     });
   } finally {

@@ -6,20 +6,24 @@
 import { createHash } from 'node:crypto';
 import {
   batchItemFromValue, beaconDigest, decodeCbor, DecodeError, DecodeFailure, encodeBatchItem, equalBytes, isDecodeError,
-  MAX_BATCH_ITEMS, MessageType, Reason, RECEIPT_ID_BYTES, reportedBeacon, SignatureDomain, verifyBatchItem,
+  MAX_BATCH_ITEMS, MessageType, Reason, RECEIPT_ID_BYTES, reportedBeacon, reportedUplink, SignatureDomain, verifyBatchItem,
   type BatchItem, type ReasonCode, type Verifier,
 } from '../../proofs/index.js';
 import { KEY_BYTES, openEnvelope } from '../../proofs/envelope.js';
 import { readArray, readBytes } from '../../proofs/fields.js';
 import { itemSpans, signatureOf, signedMessageOf } from './item-spans.js';
-import type { ItemFields } from './model.js';
+import type { ItemFields, MapperReceiptItem, MapperReportItem } from './model.js';
+
+/** An item's stored fields before the oracle has stamped its receive time. */
+export type PreparedFields =
+  | Omit<ItemFields, 'receivedMs'> | Omit<MapperReportItem, 'receivedMs'> | Omit<MapperReceiptItem, 'receivedMs'>;
 
 /** One item of a batch: its id, and the fields to store or the reason it is refused. */
 export interface PreparedItem {
   readonly id: Uint8Array;
   readonly reason: ReasonCode;
   /** Present when the item decoded and its signature verified (reason none). */
-  readonly fields?: Omit<ItemFields, 'receivedMs'>;
+  readonly fields?: PreparedFields;
 }
 
 export type PreparedBatch =
@@ -27,30 +31,61 @@ export type PreparedBatch =
   | { readonly ok: false; readonly error: 'malformed' | 'unknown_version'; readonly detail: string };
 
 /** The stored form of a verified item; `body` is its canonical encoding (encodeBatchItem(item)). */
-export function fieldsOf(uploader: Uint8Array, id: Uint8Array, item: BatchItem, body = encodeBatchItem(item)): Omit<ItemFields, 'receivedMs'> {
-  if (item.kind === 'witness') {
-    const r = item.receipt;
-    return {
-      id, uploader, kind: 'witness', body, digest: r.beaconDigest, frequencyHz: r.frequencyHz, dataRate: r.dataRate,
-      timeMs: r.timeMs, rssiDdbm: r.rssiDdbm, snrDdb: r.snrDdb,
-    };
+export function fieldsOf(uploader: Uint8Array, id: Uint8Array, item: BatchItem, body = encodeBatchItem(item)): PreparedFields {
+  switch (item.kind) {
+    case 'witness':
+    case 'mapper-witness': {
+      // A mapper receipt has a witness receipt's fields, beaconDigest holding the uplink digest.
+      const r = item.receipt;
+      return {
+        id, uploader, kind: item.kind, body, digest: r.beaconDigest, frequencyHz: r.frequencyHz, dataRate: r.dataRate,
+        timeMs: r.timeMs, rssiDdbm: r.rssiDdbm, snrDdb: r.snrDdb,
+      };
+    }
+    case 'beacon': {
+      const r = item.report;
+      const beacon = reportedBeacon(r);
+      return {
+        id, uploader, kind: 'beacon', body, digest: beaconDigest(r.frame), frequencyHz: r.frequencyHz, dataRate: r.dataRate,
+        timeMs: r.timeMs, txPowerDdbm: r.txPowerDdbm, entropyEpoch: beacon.entropyEpoch, entropyTag: beacon.entropyTag,
+      };
+    }
+    case 'mapper': {
+      const r = item.report;
+      const uplink = reportedUplink(r);
+      return {
+        id, uploader, kind: 'mapper', body, digest: beaconDigest(r.frame), frequencyHz: r.frequencyHz, dataRate: r.dataRate,
+        txPowerDdbm: r.txPowerDdbm, timeMs: r.timeMs, latE7: uplink.latE7, lonE7: uplink.lonE7, altitudeM: uplink.altitudeM,
+        hdopDeci: uplink.hdopDeci, satellites: uplink.satellites, counter: uplink.counter,
+      };
+    }
   }
-  const r = item.report;
-  const beacon = reportedBeacon(r);
-  return {
-    id, uploader, kind: 'beacon', body, digest: beaconDigest(r.frame), frequencyHz: r.frequencyHz, dataRate: r.dataRate,
-    timeMs: r.timeMs, txPowerDdbm: r.txPowerDdbm, entropyEpoch: beacon.entropyEpoch, entropyTag: beacon.entropyTag,
-  };
+}
+
+/** The tag each kind of item is signed under (docs/protocol.md §3). */
+const SIGNATURE_DOMAINS: Readonly<Record<BatchItem['kind'], SignatureDomain>> = {
+  'witness': SignatureDomain.WitnessReceipt,
+  'beacon': SignatureDomain.BeaconReport,
+  'mapper': SignatureDomain.MapperReport,
+  'mapper-witness': SignatureDomain.MapperReceipt,
+};
+
+/** The key that must have signed a transmitter's report: the one in its frame. Receipts have none of their own. */
+function reportSigner(item: BatchItem): Uint8Array | undefined {
+  if (item.kind === 'beacon') return reportedBeacon(item.report).beaconer;
+  if (item.kind === 'mapper') return reportedUplink(item.report).mapper;
+  return undefined;
 }
 
 /**
  * Checks one decoded item's signature against the uploader, from its bytes in the batch (item-spans.ts);
  * the same verdict as proofs' verifyBatchItem, which it falls back to if the bytes are not as expected.
+ * A report must be of the uploader's own frame, so its signer is the uploader too.
  */
 function verifyItem(uploader: Uint8Array, item: BatchItem, bytes: Uint8Array, verifier: Verifier): ReasonCode {
-  if (item.kind === 'beacon' && !equalBytes(reportedBeacon(item.report).beaconer, uploader)) return Reason.wrong_signer;
-  const domain = item.kind === 'witness' ? SignatureDomain.WitnessReceipt : SignatureDomain.BeaconReport;
-  const message = signedMessageOf(bytes, domain);
+  const signer = reportSigner(item);
+  if (signer !== undefined && !equalBytes(signer, uploader)) return Reason.wrong_signer;
+  const message = signedMessageOf(bytes, SIGNATURE_DOMAINS[item.kind]);
   if (message === undefined) return verifyBatchItem(uploader, item, verifier);
   return verifier.verify(signatureOf(bytes), message, uploader) ? Reason.none : Reason.bad_signature;
 }

@@ -7,7 +7,9 @@
  * - Otherwise 200 with an ack listing every item: stored, duplicate (stored before: uploads are
  *   idempotent) or rejected with its reason. Rejected items are never stored.
  *
- * Every stored item is pending until the verifier judges it; a late one is judged `too_late`, never dropped.
+ * Every stored beacon report and witness receipt is pending until the verifier judges it; a late one is
+ * judged `too_late`, never dropped. Mapper reports and receipts are stored for the coverage map and never
+ * judged (docs/oracle.md, "Mapper uplinks and coverage").
  */
 import {
   AckStatus, encodeUploadAck, Reason, toHex, type AckResult, type Verifier,
@@ -16,7 +18,7 @@ import { cborAnswer, errorAnswer, refuseBody, type Answer } from './answer.js';
 import type { OracleClock } from './clock.js';
 import type { OracleConfig } from './config.js';
 import { prepareBatch, type PreparedBatch, type PreparedItem } from './ingest-prepare.js';
-import type { ItemFields } from './model.js';
+import type { UploadedItem } from './model.js';
 import { RateLimiter, retryAfterSeconds } from './rate-limit.js';
 import type { OracleStore } from './store/store.js';
 
@@ -27,14 +29,17 @@ export interface IngestOptions {
   readonly config: Pick<OracleConfig, 'maxBodyBytes' | 'maxBatchItems' | 'requestsPerMinute' | 'requestBurst'>;
   /** Decodes and verifies off the main thread when given (a worker pool); default: in-line. */
   readonly prepare?: (body: Uint8Array) => Promise<PreparedBatch>;
-  /** Told about the items just stored (the verifier holds them until their verdict). */
-  readonly onStored?: (items: readonly ItemFields[]) => void;
+  /** Told about the items just stored, of every kind (the verifier holds the PoC ones until their verdict). */
+  readonly onStored?: (items: readonly UploadedItem[]) => void;
 }
 
 /** What one upload did, for metrics. */
 export interface IngestOutcome {
   readonly answer: Answer;
   readonly stored: number;
+  /** Of `stored`, the mapper reports and mapper receipts. */
+  readonly storedMapperReports: number;
+  readonly storedMapperReceipts: number;
   readonly duplicates: number;
   /** The reason code of each rejected item. */
   readonly rejected: readonly number[];
@@ -74,13 +79,14 @@ export class Ingest {
     if (good.length === 0 && unsigned) {
       return only(errorAnswer(422, 'bad_signature', 'no item is signed by the uploader; check the device key'));
     }
-    const fields = good.map((item) => ({ ...item.fields, receivedMs }) as ItemFields);
+    const fields = good.map((item) => ({ ...item.fields, receivedMs }) as UploadedItem);
     const fresh = await this.options.store.insertItems(fields);
-    this.options.onStored?.(fields.filter((_, i) => fresh[i]));
-    return this.ack(prepared.items, fresh);
+    const stored = fields.filter((_, i) => fresh[i]);
+    this.options.onStored?.(stored);
+    return this.ack(prepared.items, fresh, stored);
   }
 
-  private ack(items: readonly PreparedItem[], fresh: readonly boolean[]): IngestOutcome {
+  private ack(items: readonly PreparedItem[], fresh: readonly boolean[], storedItems: readonly UploadedItem[]): IngestOutcome {
     let next = 0;
     let stored = 0;
     let duplicates = 0;
@@ -95,10 +101,14 @@ export class Ingest {
       else duplicates++;
       return { id: item.id, status: isNew ? AckStatus.Stored : AckStatus.Duplicate, reason: Reason.none };
     });
-    return { answer: cborAnswer(encodeUploadAck({ results })), stored, duplicates, rejected };
+    const storedMapperReports = storedItems.filter((item) => item.kind === 'mapper').length;
+    const storedMapperReceipts = storedItems.filter((item) => item.kind === 'mapper-witness').length;
+    return {
+      answer: cborAnswer(encodeUploadAck({ results })), stored, storedMapperReports, storedMapperReceipts, duplicates, rejected,
+    };
   }
 }
 
 function only(answer: Answer): IngestOutcome {
-  return { answer, stored: 0, duplicates: 0, rejected: [] };
+  return { answer, stored: 0, storedMapperReports: 0, storedMapperReceipts: 0, duplicates: 0, rejected: [] };
 }

@@ -6,7 +6,7 @@
  * docs/protocol.md §2), so an item's bytes in the batch are exactly its canonical encoding, and the body
  * its signature covers (`[type, version, ...fields]`, proofs/envelope.ts) is those bytes with the array
  * head counting one element fewer and the signature (a 64-byte byte string, 66 bytes with its head) cut
- * off the end. tests/oracle/item-spans.test.ts checks both against the encoder.
+ * off the end. tests/oracle/prepare.test.ts checks both against the encoder.
  */
 import { signedBytes, type SignatureDomain } from '../../proofs/index.js';
 

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { reasonName } from '../../proofs/index.js';
+import type { IngestOutcome } from './ingest.js';
 import type { RunResult } from './verifier/runner.js';
 import type { OracleStore } from './store/store.js';
 
@@ -12,6 +13,7 @@ export class OracleMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'route' | 'status'>;
   private readonly items: Counter<'outcome' | 'reason'>;
+  private readonly mapperItems: Counter<'kind'>;
   private readonly verdicts: Counter<'kind' | 'status' | 'reason'>;
   private readonly epochs: Counter;
   private readonly ingestSeconds: Histogram;
@@ -20,6 +22,10 @@ export class OracleMetrics {
     const registers = [this.registry];
     this.requests = new Counter({ name: 'covey_oracle_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers });
     this.items = new Counter({ name: 'covey_oracle_items_total', help: 'Uploaded items by outcome (stored, duplicate, rejected) and rejection reason', labelNames: ['outcome', 'reason'], registers });
+    this.mapperItems = new Counter({
+      name: 'covey_oracle_mapper_items_total', help: 'Mapper items stored, by kind (report, receipt); also counted in covey_oracle_items_total',
+      labelNames: ['kind'], registers,
+    });
     this.verdicts = new Counter({
       name: 'covey_oracle_verdicts_total', help: 'Verdicts given (and changed when an epoch closes) by kind, status and reason',
       labelNames: ['kind', 'status', 'reason'], registers,
@@ -54,8 +60,11 @@ export class OracleMetrics {
     this.requests.inc({ route, status: String(status) });
   }
 
-  upload(stored: number, duplicates: number, rejected: readonly number[], seconds: number): void {
+  upload(outcome: IngestOutcome, seconds: number): void {
+    const { stored, duplicates, rejected } = outcome;
     if (stored > 0) this.items.inc({ outcome: 'stored', reason: 'none' }, stored);
+    if (outcome.storedMapperReports > 0) this.mapperItems.inc({ kind: 'report' }, outcome.storedMapperReports);
+    if (outcome.storedMapperReceipts > 0) this.mapperItems.inc({ kind: 'receipt' }, outcome.storedMapperReceipts);
     if (duplicates > 0) this.items.inc({ outcome: 'duplicate', reason: 'none' }, duplicates);
     for (const reason of rejected) this.items.inc({ outcome: 'rejected', reason: reasonName(reason) });
     this.ingestSeconds.observe(seconds);

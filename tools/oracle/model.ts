@@ -41,7 +41,16 @@ export interface EntropyRecord {
   readonly encoded: Uint8Array;
 }
 
-export type ItemKind = 'beacon' | 'witness';
+/** The proof-of-coverage items: the verifier judges them and rewards are counted from them. */
+export type PocKind = 'beacon' | 'witness';
+/**
+ * The mapper role's items (proofs/mapper-report.ts, mapper-receipt.ts): a mapper's report of an uplink
+ * it sent, and a hotspot's receipt of an uplink it heard. They are stored for the coverage map and are
+ * never proof of coverage: no verdict, no reward.
+ */
+export type MapperKind = 'mapper' | 'mapper-witness';
+/** Every kind of item an UploadBatch carries, as proofs' BatchItem names them. */
+export type ItemKind = PocKind | MapperKind;
 
 /** pending: not judged yet; valid / invalid: judged (a valid one may still be unselected). */
 export type ItemStatus = 'pending' | 'valid' | 'invalid';
@@ -49,13 +58,13 @@ export type ItemStatus = 'pending' | 'valid' | 'invalid';
 /** Whose fault an invalid verdict is (Helium's participant_side). */
 export type Side = 'beaconer' | 'witness';
 
-/** The fields of a stored item the verifier reads, decoded once at ingest. */
+/** The fields of a stored proof-of-coverage item the verifier reads, decoded once at ingest. */
 export interface ItemFields {
   /** receiptId(uploader, body): 16 bytes. */
   readonly id: Uint8Array;
   /** Who uploaded and signed it (for a beacon, also the beaconer). */
   readonly uploader: Uint8Array;
-  readonly kind: ItemKind;
+  readonly kind: PocKind;
   /** The item's canonical encoding as it stood in the batch. */
   readonly body: Uint8Array;
   /** Oracle receive time, ms since the Unix epoch: every timing check uses this. */
@@ -76,6 +85,66 @@ export interface ItemFields {
   readonly entropyEpoch?: number;
   /** Beacon: the first 4 bytes of that entropy, as quoted. */
   readonly entropyTag?: Uint8Array;
+}
+
+/** A mapper's report of an uplink it sent (kind 'mapper'), with the uplink's fields decoded at ingest. */
+export interface MapperReportItem {
+  /** receiptId(uploader, body): 16 bytes. */
+  readonly id: Uint8Array;
+  /** The mapper: the uploader, and the key in the uplink frame (ingest refuses anyone else's uplink). */
+  readonly uploader: Uint8Array;
+  readonly kind: 'mapper';
+  /** The report's canonical encoding as it stood in the batch. */
+  readonly body: Uint8Array;
+  /** Oracle receive time, ms since the Unix epoch. */
+  readonly receivedMs: number;
+  /** The uplink digest: beaconDigest() of the 113-byte frame. */
+  readonly digest: Uint8Array;
+  readonly frequencyHz: number;
+  readonly dataRate: number;
+  /** Conducted power, 0.1 dBm. */
+  readonly txPowerDdbm: number;
+  /** The mapper's own time of TxDone, ms. */
+  readonly timeMs: number;
+  /** The mapper's GPS fix when it sent the uplink, degrees × 10^7. */
+  readonly latE7: number;
+  readonly lonE7: number;
+  readonly altitudeM: number;
+  /** HDOP × 10, 0–255. */
+  readonly hdopDeci: number;
+  readonly satellites: number;
+  /** The mapper's uplink counter. */
+  readonly counter: number;
+}
+
+/** A hotspot's receipt of a mapper uplink it heard (kind 'mapper-witness'). */
+export interface MapperReceiptItem {
+  /** receiptId(uploader, body): 16 bytes. */
+  readonly id: Uint8Array;
+  /** The hotspot that heard the uplink and signed the receipt. */
+  readonly uploader: Uint8Array;
+  readonly kind: 'mapper-witness';
+  readonly body: Uint8Array;
+  /** Oracle receive time, ms since the Unix epoch. */
+  readonly receivedMs: number;
+  /** The uplink digest the receipt quotes. */
+  readonly digest: Uint8Array;
+  readonly frequencyHz: number;
+  readonly dataRate: number;
+  /** The hotspot's own time of RxDone, ms. */
+  readonly timeMs: number;
+  /** RSSI, 0.1 dBm. */
+  readonly rssiDdbm: number;
+  /** SNR, 0.1 dB. */
+  readonly snrDdb: number;
+}
+
+/** Any item ingest stores: a proof-of-coverage item or a mapper item. */
+export type UploadedItem = ItemFields | MapperReportItem | MapperReceiptItem;
+
+/** Whether an uploaded item is proof of coverage (for the verifier) rather than a mapper item. */
+export function isPocItem(item: UploadedItem): item is ItemFields {
+  return item.kind === 'beacon' || item.kind === 'witness';
 }
 
 export interface Verdict {

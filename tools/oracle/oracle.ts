@@ -16,6 +16,7 @@ import { EntropyService } from './entropy-service.js';
 import { Ingest, type IngestOutcome } from './ingest.js';
 import type { PreparedBatch } from './ingest-prepare.js';
 import { OracleMetrics } from './metrics.js';
+import { coverageAnswer, type CoverageParams } from './coverage-answer.js';
 import { hotspotAnswer, rewardsAnswer } from './read-side.js';
 import { Registry } from './registry.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -117,12 +118,17 @@ export class Oracle {
   async receipts(contentType: string | undefined, body: Uint8Array | undefined): Promise<IngestOutcome> {
     const started = performance.now();
     const outcome = await this.ingest.receipts(contentType, body);
-    this.metrics.upload(outcome.stored, outcome.duplicates, outcome.rejected, (performance.now() - started) / 1000);
+    this.metrics.upload(outcome, (performance.now() - started) / 1000);
     return outcome;
   }
 
   hotspot(idText: string): Promise<Answer> {
     return hotspotAnswer(this.store, idText);
+  }
+
+  /** `GET /v1/coverage`: what mappers found inside a box, as GeoJSON (coverage-answer.ts). */
+  coverage(params: CoverageParams): Promise<Answer> {
+    return coverageAnswer(this.store, params);
   }
 
   rewards(epochText: string, format: string | undefined): Promise<Answer> {

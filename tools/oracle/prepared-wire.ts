@@ -5,18 +5,24 @@
  * it does per item; unpacking makes views into the one buffer.
  */
 import type { ReasonCode } from '../../proofs/index.js';
-import type { PreparedBatch, PreparedItem } from './ingest-prepare.js';
+import type { PreparedBatch, PreparedFields, PreparedItem } from './ingest-prepare.js';
 
 export type PackedBatch =
   | { readonly ok: true; readonly uploader: Uint8Array; readonly bytes: Uint8Array; readonly numbers: Float64Array }
   | { readonly ok: false; readonly error: 'malformed' | 'unknown_version'; readonly detail: string };
 
-/** Numbers per item, in this order. */
-const STRIDE = 12;
-const [REASON, KIND, ID, BODY, BODY_LENGTH, DIGEST, TAG, FREQUENCY, DATA_RATE, TIME, RADIO_A, RADIO_B] = Array.from({ length: STRIDE }, (_, i) => i);
+/**
+ * Numbers per item, in this order. RADIO_A is RSSI for a receipt and tx power for a report; RADIO_B is
+ * SNR for a receipt and the entropy epoch for a beacon report. The GPS slots are a mapper report's only.
+ */
+const STRIDE = 18;
+const [
+  REASON, KIND, ID, BODY, BODY_LENGTH, DIGEST, TAG, FREQUENCY, DATA_RATE, TIME, RADIO_A, RADIO_B,
+  LAT, LON, ALTITUDE, HDOP, SATELLITES, COUNTER,
+] = Array.from({ length: STRIDE }, (_, i) => i);
+/** Item kinds as numbers; 0 for an item refused (no fields). */
 const KIND_NONE = 0;
-const KIND_WITNESS = 1;
-const KIND_BEACON = 2;
+const KIND_CODES = { 'witness': 1, 'beacon': 2, 'mapper': 3, 'mapper-witness': 4 } as const;
 
 /** Packs a batch; `transfer` lists the buffers to hand over with postMessage. */
 export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
@@ -25,7 +31,7 @@ export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer
   for (const item of batch.items) {
     size += item.id.length;
     const f = item.fields;
-    if (f !== undefined) size += f.body.length + f.digest.length + (f.entropyTag?.length ?? 0);
+    if (f !== undefined) size += f.body.length + f.digest.length + (f.kind === 'beacon' ? f.entropyTag?.length ?? 0 : 0);
   }
   const bytes = new Uint8Array(size);
   const numbers = new Float64Array(batch.items.length * STRIDE);
@@ -41,18 +47,40 @@ export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer
     numbers[n + ID] = put(item.id);
     const f = item.fields;
     if (f === undefined) return;
-    numbers[n + KIND] = f.kind === 'witness' ? KIND_WITNESS : KIND_BEACON;
+    numbers[n + KIND] = KIND_CODES[f.kind];
     numbers[n + BODY] = put(f.body);
     numbers[n + BODY_LENGTH] = f.body.length;
     numbers[n + DIGEST] = put(f.digest);
-    numbers[n + TAG] = f.entropyTag === undefined ? -1 : put(f.entropyTag);
+    numbers[n + TAG] = f.kind === 'beacon' && f.entropyTag !== undefined ? put(f.entropyTag) : -1;
     numbers[n + FREQUENCY] = f.frequencyHz;
     numbers[n + DATA_RATE] = f.dataRate;
     numbers[n + TIME] = f.timeMs;
-    numbers[n + RADIO_A] = (f.kind === 'witness' ? f.rssiDdbm : f.txPowerDdbm) ?? 0;
-    numbers[n + RADIO_B] = (f.kind === 'witness' ? f.snrDdb : f.entropyEpoch) ?? 0;
+    packRadio(numbers, n, f);
   });
   return { packed: { ok: true, uploader: batch.uploader, bytes, numbers }, transfer: [bytes.buffer as ArrayBuffer, numbers.buffer as ArrayBuffer] };
+}
+
+/** The numbers that differ by kind. */
+function packRadio(numbers: Float64Array, n: number, f: PreparedFields): void {
+  switch (f.kind) {
+    case 'witness':
+    case 'mapper-witness':
+      numbers[n + RADIO_A] = f.rssiDdbm ?? 0;
+      numbers[n + RADIO_B] = f.snrDdb ?? 0;
+      return;
+    case 'beacon':
+      numbers[n + RADIO_A] = f.txPowerDdbm ?? 0;
+      numbers[n + RADIO_B] = f.entropyEpoch ?? 0;
+      return;
+    case 'mapper':
+      numbers[n + RADIO_A] = f.txPowerDdbm;
+      numbers[n + LAT] = f.latE7;
+      numbers[n + LON] = f.lonE7;
+      numbers[n + ALTITUDE] = f.altitudeM;
+      numbers[n + HDOP] = f.hdopDeci;
+      numbers[n + SATELLITES] = f.satellites;
+      numbers[n + COUNTER] = f.counter;
+  }
 }
 
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
@@ -72,13 +100,32 @@ export function unpackBatch(packed: PackedBatch): PreparedBatch {
       id, uploader, body: view(numbers[n + BODY], numbers[n + BODY_LENGTH]), digest: view(numbers[n + DIGEST], 16),
       frequencyHz: numbers[n + FREQUENCY], dataRate: numbers[n + DATA_RATE], timeMs: numbers[n + TIME],
     };
-    const fields = kind === KIND_WITNESS
-      ? { ...common, kind: 'witness' as const, rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B] }
-      : {
-        ...common, kind: 'beacon' as const, txPowerDdbm: numbers[n + RADIO_A], entropyEpoch: numbers[n + RADIO_B],
-        entropyTag: view(numbers[n + TAG], 4),
-      };
-    items.push({ id, reason, fields });
+    items.push({ id, reason, fields: unpackFields(numbers, n, kind, common, view) });
   }
   return { ok: true, uploader, items };
+}
+
+type CommonFields = Pick<PreparedFields, 'id' | 'uploader' | 'body' | 'digest' | 'frequencyHz' | 'dataRate' | 'timeMs'>;
+
+function unpackFields(
+  numbers: Float64Array, n: number, kind: number, common: CommonFields, view: (offset: number, length: number) => Uint8Array,
+): PreparedFields {
+  switch (kind) {
+    case KIND_CODES.witness:
+      return { ...common, kind: 'witness', rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B] };
+    case KIND_CODES['mapper-witness']:
+      return { ...common, kind: 'mapper-witness', rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B] };
+    case KIND_CODES.beacon:
+      return {
+        ...common, kind: 'beacon', txPowerDdbm: numbers[n + RADIO_A], entropyEpoch: numbers[n + RADIO_B],
+        entropyTag: view(numbers[n + TAG], 4),
+      };
+    case KIND_CODES.mapper:
+      return {
+        ...common, kind: 'mapper', txPowerDdbm: numbers[n + RADIO_A], latE7: numbers[n + LAT], lonE7: numbers[n + LON],
+        altitudeM: numbers[n + ALTITUDE], hdopDeci: numbers[n + HDOP], satellites: numbers[n + SATELLITES], counter: numbers[n + COUNTER],
+      };
+    default:
+      throw new RangeError(`packed batch: unknown item kind ${kind}`);
+  }
 }

@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Answer } from './answer.js';
+import type { CoverageParams } from './coverage-answer.js';
 import type { Oracle } from './oracle.js';
 
 export interface ServerOptions {
@@ -64,6 +65,7 @@ export function buildApp(oracle: Oracle, options: ServerOptions = {}): FastifyIn
   app.get<{ Params: { id: string } }>('/v1/hotspots/:id', async (request, reply) => send(reply, await oracle.hotspot(request.params.id)));
   app.get<{ Params: { n: string }; Querystring: { format?: string } }>('/v1/epochs/:n/rewards',
     async (request, reply) => send(reply, await oracle.rewards(request.params.n, request.query.format)));
+  app.get<{ Querystring: CoverageParams }>('/v1/coverage', async (request, reply) => send(reply, await oracle.coverage(request.query)));
   app.get('/healthz', async (_request, reply) => send(reply, await oracle.health()));
   app.get('/metrics', async (_request, reply) => reply.type(oracle.metrics.contentType).send(await oracle.metrics.text()));
   return app;

@@ -142,10 +142,59 @@ CREATE INDEX items_by_uploader ON items (uploader, kind, received_ms);
 CREATE INDEX items_by_epoch ON items (epoch) WHERE epoch IS NOT NULL;
 `;
 
+/**
+ * Version 3: the mapper role's items (proofs/mapper-report.ts, mapper-receipt.ts), in tables of their own.
+ * They are not proof of coverage: kept apart from `items`, no verdict column exists for them to get, and
+ * no query of the verifier, the rewards or the read side can count them by mistake. An uplink's fields
+ * are the decoded frame's, so the coverage map needs no decoding; `body` keeps the signed bytes.
+ *
+ * Both are found by (time_ms, id) as items are since migration 2 (unique exactly when the id is), which
+ * is also the index on the sender's time that a coverage query's window reads. The digest indexes join
+ * receipts to their uplink, whichever arrives first: a receipt may precede its report by days, when a
+ * mapper uploads its log after a walk. The witness's position is not copied in: it is the registry's.
+ */
+const MAPPER_ITEMS = `
+CREATE TABLE mapper_uplinks (
+  id            BLOB NOT NULL,
+  mapper        BLOB NOT NULL,
+  digest        BLOB NOT NULL,
+  lat_e7        INTEGER NOT NULL CHECK (lat_e7 BETWEEN -900000000 AND 900000000),
+  lon_e7        INTEGER NOT NULL CHECK (lon_e7 BETWEEN -1800000000 AND 1800000000),
+  altitude_m    INTEGER NOT NULL,
+  hdop_deci     INTEGER NOT NULL CHECK (hdop_deci BETWEEN 0 AND 255),
+  satellites    INTEGER NOT NULL,
+  counter       INTEGER NOT NULL,
+  frequency_hz  INTEGER NOT NULL,
+  data_rate     INTEGER NOT NULL,
+  tx_power_ddbm INTEGER NOT NULL,
+  time_ms       INTEGER NOT NULL,
+  received_ms   INTEGER NOT NULL,
+  body          BLOB NOT NULL
+);
+CREATE UNIQUE INDEX mapper_uplinks_by_time_and_id ON mapper_uplinks (time_ms, id);
+CREATE INDEX mapper_uplinks_by_digest ON mapper_uplinks (digest);
+
+CREATE TABLE mapper_receipts (
+  id           BLOB NOT NULL,
+  witness      BLOB NOT NULL,
+  digest       BLOB NOT NULL,
+  rssi_ddbm    INTEGER NOT NULL,
+  snr_ddb      INTEGER NOT NULL,
+  frequency_hz INTEGER NOT NULL,
+  data_rate    INTEGER NOT NULL,
+  time_ms      INTEGER NOT NULL,
+  received_ms  INTEGER NOT NULL,
+  body         BLOB NOT NULL
+);
+CREATE UNIQUE INDEX mapper_receipts_by_time_and_id ON mapper_receipts (time_ms, id);
+CREATE INDEX mapper_receipts_by_digest ON mapper_receipts (digest);
+`;
+
 /** Every migration, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'items by time and id', sql: ITEMS_BY_TIME_AND_ID },
+  { version: 3, name: 'mapper uplinks and receipts', sql: MAPPER_ITEMS },
 ];
 
 /** The database was written by an oracle with a newer schema, or by a build whose migrations differ. */

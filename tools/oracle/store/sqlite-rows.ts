@@ -5,7 +5,7 @@
  */
 import { reasonName } from '../../../proofs/reasons.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, ItemFields, ItemKind, ItemStatus, RewardRow, Side, StoredItem, VerdictUpdate,
+  EntropyRecord, EpochItem, HotspotRecord, ItemFields, ItemStatus, PocKind, RewardRow, Side, StoredItem, VerdictUpdate,
 } from '../model.js';
 import type { ItemCounts } from './store.js';
 
@@ -27,13 +27,13 @@ export interface HotspotRow {
 }
 export interface EntropyRow { epoch: number; data: Uint8Array; time_ms: number; encoded: Uint8Array }
 export interface ItemRow {
-  id: Uint8Array; uploader: Uint8Array; kind: ItemKind; body?: Uint8Array; received_ms: number; digest: Uint8Array;
+  id: Uint8Array; uploader: Uint8Array; kind: PocKind; body?: Uint8Array; received_ms: number; digest: Uint8Array;
   frequency_hz: number; data_rate: number; time_ms: number; rssi_ddbm: number | null; snr_ddb: number | null;
   tx_power_ddbm: number | null; entropy_epoch: number | null; entropy_tag: Uint8Array | null; status: ItemStatus;
   reason: number; side: Side | null; passed: number; selected: number; verified_ms: number | null;
   epoch: number | null;
 }
-export interface CountRow { kind: ItemKind; status: ItemStatus; reason: number; n: number }
+export interface CountRow { kind: PocKind; status: ItemStatus; reason: number; n: number }
 export interface RewardRecordRow {
   epoch: number; hotspot: Uint8Array; beacon_units: number; witness_units: number; scale: number; amount: number;
   beacons: number; witnesses: number;
@@ -83,23 +83,38 @@ export function itemParams(item: ItemFields): unknown[] {
 }
 
 /** A row of the epochItems statement, columns in its order. */
-export type EpochRow = [Uint8Array, number, Uint8Array, ItemKind, Uint8Array, number, ItemStatus, number, Side | null, number, number, number | null, number | null];
+/** A raw epochItems row: uploader and digest come as hex text (interned by the reader), the rest as stored. */
+export type EpochRow = [Uint8Array, number, string, PocKind, string, number, ItemStatus, number, Side | null, number, number, number | null, number | null];
 
-export function epochItemFromRow(row: EpochRow): EpochItem {
-  const [id, timeMs, uploader, kind, digest, receivedMs, status, reason, side, passed, selected, verifiedMs, epoch] = row;
-  const item: Record<string, unknown> = {
-    id: plainBytes(id), timeMs, uploader: plainBytes(uploader), kind, digest: plainBytes(digest), receivedMs, status, reason,
-    passed: passed === 1, selected: selected === 1,
+/**
+ * Reads epochItems rows. A reward epoch of a large network holds hundreds of thousands of items but only
+ * thousands of uploaders and tens of thousands of digests, so each distinct uploader and digest becomes
+ * one Uint8Array shared by every item that names it, instead of a fresh buffer per row (at 700,000 items
+ * that is over a gigabyte of buffers the closing of the epoch does not need).
+ */
+export function epochItemReader(): (row: EpochRow) => EpochItem {
+  const shared = new Map<string, Uint8Array>();
+  const bytesOf = (hex: string): Uint8Array => {
+    let bytes = shared.get(hex);
+    if (bytes === undefined) shared.set(hex, (bytes = plainBytes(Buffer.from(hex, 'hex'))));
+    return bytes;
   };
-  if (side !== null) item.side = side;
-  if (verifiedMs !== null) item.verifiedMs = verifiedMs;
-  if (epoch !== null) item.epoch = epoch;
-  return item as unknown as EpochItem;
+  return (row) => {
+    const [id, timeMs, uploader, kind, digest, receivedMs, status, reason, side, passed, selected, verifiedMs, epoch] = row;
+    const item: Record<string, unknown> = {
+      id: plainBytes(id), timeMs, uploader: bytesOf(uploader), kind, digest: bytesOf(digest), receivedMs, status, reason,
+      passed: passed === 1, selected: selected === 1,
+    };
+    if (side !== null) item.side = side;
+    if (verifiedMs !== null) item.verifiedMs = verifiedMs;
+    if (epoch !== null) item.epoch = epoch;
+    return item as unknown as EpochItem;
+  };
 }
 
 /** A raw row of a statement selecting ITEM_COLUMNS, in that order. */
 export function itemFromRawRow(raw: unknown[]): StoredItem {
-  const row = raw as [Uint8Array, Uint8Array, ItemKind, number, Uint8Array, number, number, number, number | null, number | null,
+  const row = raw as [Uint8Array, Uint8Array, PocKind, number, Uint8Array, number, number, number, number | null, number | null,
     number | null, number | null, Uint8Array | null, ItemStatus, number, Side | null, number, number, number | null, number | null];
   const item: Record<string, unknown> = {
     id: plainBytes(row[0]), uploader: plainBytes(row[1]), kind: row[2], receivedMs: row[3], digest: plainBytes(row[4]), frequencyHz: row[5],

@@ -5,14 +5,16 @@
  * Schema: migrations.ts; rows and parameters: sqlite-rows.ts.
  */
 import Database from 'better-sqlite3';
+import { coverageBounds, type CoverageBounds, type CoverageQuery, type CoverageUplinks } from '../coverage-query.js';
 import { hexOf } from '../hex.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, ItemFields, RewardRow, StoredItem, VerdictUpdate,
+  EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
 } from '../model.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrate, pendingMigrations, SchemaVersionError } from './migrations.js';
+import { coverageFromRows, MAPPER_SQL, mapperReceiptParams, mapperUplinkParams } from './sqlite-mapper.js';
 import {
-  countsFrom, entropyFromRow, epochItemFromRow, hotspotFromRow, hotspotParams, itemFromRawRow, itemFromRow, itemParams,
+  countsFrom, entropyFromRow, epochItemReader, hotspotFromRow, hotspotParams, itemFromRawRow, itemFromRow, itemParams,
   rewardFromRow, verdictParams,
   type CountRow, type EntropyRow, type EpochRow, type HotspotRow, type ItemRow, type RewardRecordRow,
 } from './sqlite-rows.js';
@@ -57,7 +59,7 @@ const SQL = {
   beaconsOf: `SELECT ${ITEM_COLUMNS} FROM items
     WHERE uploader = ? AND kind = 'beacon' AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id`,
   // Only what closing an epoch reads (EpochItem), in raw rows: every judged item of the epoch passes here.
-  epochItems: `SELECT id, time_ms, uploader, kind, digest, received_ms, status, reason, side, passed, selected, verified_ms, epoch
+  epochItems: `SELECT id, time_ms, hex(uploader), kind, hex(digest), received_ms, status, reason, side, passed, selected, verified_ms, epoch
     FROM items WHERE epoch = ? AND status <> 'pending' ORDER BY received_ms, id`,
   // HIP-106 (poc.md §3): a witness that passed; a beacon that passed and has a witness that passed.
   reciprocity: `SELECT
@@ -86,6 +88,7 @@ const SQL = {
     WHERE epoch IS NOT NULL AND epoch NOT IN (SELECT epoch FROM epochs)
       AND EXISTS (SELECT 1 FROM items AS i WHERE i.epoch = seen.epoch AND i.status <> 'pending')
     ORDER BY epoch LIMIT 1`,
+  ...MAPPER_SQL,
 } as const;
 
 /** The store could not be opened: the message names the path and the problem. */
@@ -119,7 +122,7 @@ type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
 
 /** One insertItems() call waiting for the next commit. */
 interface QueuedInsert {
-  readonly items: readonly ItemFields[];
+  readonly items: readonly UploadedItem[];
   readonly resolve: (fresh: boolean[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -130,7 +133,8 @@ const MAX_ITEMS_PER_COMMIT = 4_096;
 export class SqliteStore implements OracleStore {
   private readonly sql: Statements;
   private readonly writeVerdicts: (updates: readonly VerdictUpdate[]) => void;
-  private readonly writeItems: (items: readonly ItemFields[]) => boolean[];
+  private readonly writeItems: (items: readonly UploadedItem[]) => boolean[];
+  private readonly readCoverage: (bounds: CoverageBounds) => CoverageUplinks;
   private readonly writeClose: (epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => void;
   /**
    * Registry entries read so far, by hex key (null: not registered). Ingest asks for the uploader of
@@ -167,8 +171,13 @@ export class SqliteStore implements OracleStore {
     const statements: Partial<Record<keyof typeof SQL, Database.Statement>> = {};
     for (const [name, source] of Object.entries(SQL)) statements[name as keyof typeof SQL] = db.prepare(source);
     this.sql = statements as Statements;
-    this.writeItems = db.transaction((items: readonly ItemFields[]) =>
-      items.map((item) => this.sql.insertItem.run(...itemParams(item)).changes === 1));
+    this.writeItems = db.transaction((items: readonly UploadedItem[]) => items.map((item) => this.insertOne(item)));
+    // One read transaction: both statements see the same snapshot, whatever another connection writes.
+    this.readCoverage = db.transaction((bounds: CoverageBounds) => coverageFromRows(
+      this.sql.coverageUplinks.raw(true).all(bounds) as unknown[][],
+      this.sql.coverageHearings.raw(true).all(bounds) as unknown[][],
+      (rowid) => (this.sql.hotspotKeyByRowid.get(rowid) as { key: Uint8Array }).key,
+    ));
     this.writeVerdicts = db.transaction((updates: readonly VerdictUpdate[]) => this.applyVerdicts(updates));
     this.writeClose = db.transaction((epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => {
       if (this.sql.epochClosed.get(epoch) !== undefined) throw new EpochCloseError(`epoch ${epoch} is already closed`);
@@ -249,7 +258,7 @@ export class SqliteStore implements OracleStore {
    * shared commit fails, each call is retried in a transaction of its own, so an error reaches only the
    * upload that caused it.
    */
-  insertItems(items: readonly ItemFields[]): Promise<boolean[]> {
+  insertItems(items: readonly UploadedItem[]): Promise<boolean[]> {
     return new Promise((resolve, reject) => {
       this.queuedInserts.push({ items, resolve, reject });
       this.queuedItems += items.length;
@@ -292,7 +301,11 @@ export class SqliteStore implements OracleStore {
   }
 
   async epochItems(epoch: number): Promise<EpochItem[]> {
-    return (this.sql.epochItems.raw(true).all(epoch) as EpochRow[]).map(epochItemFromRow);
+    // Row by row, so that only the compact items are held, never every raw row at once.
+    const read = epochItemReader();
+    const items: EpochItem[] = [];
+    for (const row of this.sql.epochItems.raw(true).iterate(epoch) as IterableIterator<EpochRow>) items.push(read(row));
+    return items;
   }
 
   async reciprocity(keys: readonly Uint8Array[], fromMs: number, toMs: number): Promise<Map<string, ReciprocityFacts>> {
@@ -318,6 +331,12 @@ export class SqliteStore implements OracleStore {
       ...(last.witness === null ? {} : { lastWitnessMs: last.witness }),
       counts: countsFrom(this.sql.countsOf.all(key) as CountRow[]),
     };
+  }
+
+  // Mapper items
+
+  async coverageUplinks(options: CoverageQuery = {}): Promise<CoverageUplinks> {
+    return this.readCoverage(coverageBounds(options));
   }
 
   // Epochs and rewards
@@ -376,6 +395,16 @@ export class SqliteStore implements OracleStore {
       call.resolve(this.writeItems(call.items));
     } catch (error) {
       call.reject(error);
+    }
+  }
+
+  /** Stores one item in its kind's table; false when its id was there already. */
+  private insertOne(item: UploadedItem): boolean {
+    switch (item.kind) {
+      case 'mapper': return this.sql.insertMapperUplink.run(...mapperUplinkParams(item)).changes === 1;
+      case 'mapper-witness': return this.sql.insertMapperReceipt.run(...mapperReceiptParams(item)).changes === 1;
+      // PoC items, and anything else, which the items table's CHECK on kind then refuses.
+      default: return this.sql.insertItem.run(...itemParams(item)).changes === 1;
     }
   }
 

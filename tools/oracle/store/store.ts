@@ -4,8 +4,9 @@
  * PostgreSQL store for deployments that outgrow one machine would implement the same methods. Every
  * method is asynchronous for that reason, and every write that must be all-or-nothing is one method.
  */
+import type { CoverageQuery, CoverageUplinks } from '../coverage-query.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, ItemFields, RewardRow, StoredItem, VerdictUpdate,
+  EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
 } from '../model.js';
 
 /** What reciprocity needs to know about one hotspot in a window. */
@@ -49,10 +50,11 @@ export interface OracleStore {
 
   // Items
   /**
-   * Stores the items that are new, as pending, in one transaction. Returns, per item, true when it was
-   * stored now and false when an item with its id was already there (uploads are idempotent).
+   * Stores the items that are new, in one transaction: PoC items as pending, mapper items where no
+   * PoC query reads them. Returns, per item, true when it was stored now and false when an item with its
+   * id was already there (uploads are idempotent).
    */
-  insertItems(items: readonly ItemFields[]): Promise<boolean[]>;
+  insertItems(items: readonly UploadedItem[]): Promise<boolean[]>;
   /**
    * Every item still waiting for a verdict, in receive order (then id), without bodies. The verifier
    * reads this once when it starts and then holds what ingest stores (verifier/pending.ts).
@@ -77,6 +79,14 @@ export interface OracleStore {
   reciprocity(keys: readonly Uint8Array[], fromMs: number, toMs: number): Promise<Map<string, ReciprocityFacts>>;
   counts(): Promise<ItemCounts>;
   summary(key: Uint8Array): Promise<HotspotSummary | undefined>;
+
+  // Mapper items
+  /**
+   * The mapper uplinks sent in the query's window and box, each with the hotspots that heard it placed at
+   * their registered locations, ordered by send time, then digest. Receipts whose uplink has no report
+   * yet are kept but not returned. RangeError (rejected) for a bad query (coverage-query.ts).
+   */
+  coverageUplinks(options?: CoverageQuery): Promise<CoverageUplinks>;
 
   // Epochs and rewards
   /** Records an epoch's verdict changes and rewards and marks it closed, all or none. */

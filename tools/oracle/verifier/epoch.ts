@@ -58,8 +58,16 @@ export function closeEpochVerdicts(
   facts: ReadonlyMap<string, ReciprocityFacts>,
   context: EpochContext,
 ): EpochClose {
+  // Items of one digest or one uploader often share one Uint8Array (the store's epochItems does that):
+  // one key string each, not one per item.
+  const keys = new Map<Uint8Array, string>();
+  const keyOf = (bytes: Uint8Array): string => {
+    let key = keys.get(bytes);
+    if (key === undefined) keys.set(bytes, (key = hexOf(bytes)));
+    return key;
+  };
   const settling = items.map((item): Settling => ({
-    item, digestKey: hexOf(item.digest), uploaderKey: hexOf(item.uploader), verdict: verdictOf(item), units: 0,
+    item, digestKey: keyOf(item.digest), uploaderKey: keyOf(item.uploader), verdict: verdictOf(item), units: 0,
   }));
   const groups = new Map<string, Settling[]>();
   for (const s of settling) {

@@ -17,7 +17,7 @@ import { reasonName } from '../../../proofs/reasons.js';
 import { hexOf } from '../hex.js';
 import type { OracleClock } from '../clock.js';
 import type { OracleConfig } from '../config.js';
-import type { EntropyRecord, HotspotRecord, ItemFields, StoredItem, VerdictUpdate } from '../model.js';
+import { isPocItem, type EntropyRecord, type HotspotRecord, type StoredItem, type UploadedItem, type VerdictUpdate } from '../model.js';
 import type { OracleStore } from '../store/store.js';
 import { judgeGroup } from './checks.js';
 import { closeEpochVerdicts } from './epoch.js';
@@ -90,11 +90,15 @@ export class VerifierRunner {
     return this.pending?.size ?? 0;
   }
 
-  /** Items ingest has just stored: they wait here for their verdict instead of being read back. */
-  admit(items: readonly ItemFields[]): void {
+  /**
+   * Items ingest has just stored: the PoC ones wait here for their verdict instead of being read back.
+   * Mapper items are not proof of coverage and are passed over: they never get a verdict.
+   */
+  admit(items: readonly UploadedItem[]): void {
     // Before the first run nothing is held: the first run loads every pending item from the store.
     if (this.pending === undefined) return;
     for (const item of items) {
+      if (!isPocItem(item)) continue;
       const pending = pendingItem(item);
       if (this.pending.add(pending)) this.recent?.add(pending);
     }

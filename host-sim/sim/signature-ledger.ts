@@ -1,0 +1,89 @@
+/**
+ * The signatures the simulated hotspots made, remembered until the oracle checks them. Every receipt and
+ * beacon report a hotspot uploads was signed in this process by a libsodium signer whose key is the
+ * uploader's; the oracle would spend about 45 µs proving again what the ledger already knows. When the
+ * oracle is asked about exactly the (signature, message, key) a signer produced, the ledger answers yes
+ * and forgets the entry; anything else (a forged or altered item from a fault, a signature never
+ * recorded or already forgotten) goes to the real verifier. An ed25519 signature made by the holder of
+ * the key always verifies, so the answers, and every result, are the same as without the ledger.
+ *
+ * Only messages under the tags the oracle checks on upload are recorded; beacons are checked by the
+ * hotspots that hear them, through their own cache (verify-cache.ts). The ledger holds at most
+ * `capacity` entries, oldest dropped first: an item that waits longer (queued through an outage, then
+ * uploaded) is simply verified for real.
+ */
+import { asciiBytes, concatBytes, equalBytes, SignatureDomain, type Signer, type Verifier } from '../../proofs/index.js';
+
+const CAPACITY = 1 << 18;
+
+interface Signed {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+}
+
+export class SignatureLedger {
+  private readonly entries = new Map<string, Signed>();
+  private readonly tags: readonly Uint8Array[];
+  /** Oracle checks answered from the ledger, and those passed on. */
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly capacity = CAPACITY) {
+    const checkedOnUpload = [
+      SignatureDomain.WitnessReceipt, SignatureDomain.BeaconReport, SignatureDomain.MapperReport, SignatureDomain.MapperReceipt,
+    ];
+    this.tags = checkedOnUpload.map((domain) => concatBytes(asciiBytes(domain), Uint8Array.of(0)));
+  }
+
+  /** A signer factory whose signers record what they sign under the upload tags. */
+  recording(create: (seed: Uint8Array) => Signer): (seed: Uint8Array) => Signer {
+    return (seed) => {
+      const inner = create(seed);
+      return {
+        publicKey: inner.publicKey,
+        sign: (message) => {
+          const signature = inner.sign(message);
+          if (this.tags.some((tag) => startsWith(message, tag))) this.remember(signature, inner.publicKey, message);
+          return signature;
+        },
+      };
+    };
+  }
+
+  /** A verifier that answers from the ledger when it can, and asks `inner` otherwise. */
+  verifier(inner: Verifier): Verifier {
+    return {
+      verify: (signature, message, publicKey) => {
+        const key = keyOf(signature);
+        const entry = this.entries.get(key);
+        if (entry !== undefined && equalBytes(entry.publicKey, publicKey) && equalBytes(entry.message, message)) {
+          this.entries.delete(key);
+          this.hits++;
+          return true;
+        }
+        this.misses++;
+        return inner.verify(signature, message, publicKey);
+      },
+    };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private remember(signature: Uint8Array, publicKey: Uint8Array, message: Uint8Array): void {
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    // The message is copied: a caller may reuse its buffer.
+    this.entries.set(keyOf(signature), { publicKey, message: Uint8Array.from(message) });
+  }
+}
+
+function keyOf(signature: Uint8Array): string {
+  return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
