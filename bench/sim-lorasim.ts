@@ -3,7 +3,7 @@
  * 500, 1000 and 2000 nodes, with the parameters LoRaSim's own runs use: avgSendMs = 10⁶ (one packet
  * every 16.7 minutes per node) and simtimeMs = 10⁸ (27.8 hours), the full collision model, seed 1.
  * For each: the data extraction rate (the same on every run for one seed) and the wall time in seconds,
- * the best of three runs after one warm-up run, since other work on the machine only ever adds to it.
+ * the best of nine runs after one warm-up run, since other work on the machine only ever adds to it.
  * To compare with LoRaSim: `python loraDir.py <nodes> 1000000 <0|4> 100000000 1` (docs/simulator.md).
  */
 import { runLorasim } from '../host-sim/lorasim/lorasim.js';
@@ -13,7 +13,7 @@ const NODES = [100, 500, 1000, 2000] as const;
 const AVG_SEND_MS = 1e6;
 const SIMTIME_MS = 1e8;
 const SEED = 1;
-const RUNS = 3;
+const RUNS = 9;
 
 export async function runLorasimBench(): Promise<Record<string, number>> {
   runLorasim({ experiment: 0, nodes: 500, avgSendMs: AVG_SEND_MS, simtimeMs: SIMTIME_MS, seed: SEED });

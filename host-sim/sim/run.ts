@@ -44,6 +44,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
     });
     world.stopHotspots();
     await driveClock(world.clock, settleUntilMs(scenario), { inFlight: world.inFlight });
+    await world.store.flush(); // buildResult reads the database on a connection of its own
     const result = buildResult(world, observer, faults);
     const walk = await walkResult(world);
     return { result: walk === undefined ? result : { ...result, walk }, run: runInfo(scenario, started, world.clock.fired) };

@@ -122,7 +122,9 @@ export class SimWorld {
     this.dbPath = join(outDir, `sim-${safeName(scenario.name)}-${scenario.seed}.sqlite`);
     this.releaseLock = lockDatabase(this.dbPath);
     for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(`${this.dbPath}${suffix}`, { force: true });
-    this.store = SqliteStore.open(this.dbPath, { backgroundCheckpoints: true });
+    // Commits held for 50,000 items rather than made per upload (sqlite-store.ts holdCommitsFor): a
+    // simulated oracle need not survive a power cut, and the results are read after flush().
+    this.store = SqliteStore.open(this.dbPath, { backgroundCheckpoints: true, holdCommitsFor: 50_000 });
     const seedBytes = (label: string) => sha256(asciiBytes(`covey sim ${scenario.seed} ${label}`));
     this.oracle = new Oracle({
       store: this.store,

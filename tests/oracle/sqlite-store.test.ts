@@ -9,7 +9,7 @@ import { Reason } from '../../proofs/reasons.js';
 import type { HotspotRecord, ItemFields, RewardRow, VerdictUpdate } from '../../tools/oracle/model.js';
 import { migrate, MIGRATIONS, SchemaVersionError, type Migration } from '../../tools/oracle/store/migrations.js';
 import {
-  EpochCloseError, SqliteStore, StoreOpenError, UnknownItemError,
+  EpochCloseError, SqliteStore, StoreOpenError, UnknownItemError, type SqliteStoreOptions,
 } from '../../tools/oracle/store/sqlite-store.js';
 
 /** `n` bytes named by a label, so tests name their ids and keys instead of inventing bytes. */
@@ -56,7 +56,7 @@ const reward = (epoch: number, hotspot: Uint8Array, extra: Partial<RewardRow> = 
 
 let dir: string;
 const opened: SqliteStore[] = [];
-function openAt(name = 'oracle.db', options?: { readonly?: boolean }): SqliteStore {
+function openAt(name = 'oracle.db', options?: SqliteStoreOptions): SqliteStore {
   const store = SqliteStore.open(join(dir, name), options);
   opened.push(store);
   return store;
@@ -522,4 +522,46 @@ test('committed writes are visible to a second connection before the first close
   const db = new Database(join(dir, 'oracle.db'), { readonly: true });
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   db.close();
+});
+
+describe('held commits (holdCommitsFor, for simulations)', () => {
+  /** Items a connection sees: all pending here, as nothing has been judged. */
+  const countOn = (reader: SqliteStore) => reader.counts().then((counts) => counts.pending);
+
+  test('other connections see held writes only after flush, after the threshold, or at close; the writer sees them at once', async () => {
+    const writer = openAt('oracle.db', { holdCommitsFor: 5 });
+    await writer.putHotspot(hotspotOf(alice));
+    await writer.insertItems([beacon('h1', alice, T0), beacon('h2', alice, T0 + 1)]);
+    const reader = openAt('oracle.db', { readonly: true });
+    expect(await countOn(reader)).toBe(0);
+    expect((await writer.counts()).pending).toBe(2);
+    await writer.flush();
+    expect(await countOn(reader)).toBe(2);
+    expect(await reader.hotspot(alice)).toEqual(hotspotOf(alice));
+    // Five more items reach the threshold: committed without a flush.
+    await writer.insertItems(Array.from({ length: 5 }, (_, i) => beacon(`h${3 + i}`, alice, T0 + 2 + i)));
+    expect(await countOn(reader)).toBe(7);
+    await writer.insertItems([beacon('h8', alice, T0 + 10)]);
+    expect(await countOn(reader)).toBe(7);
+    await writer.close();
+    expect(await countOn(reader)).toBe(8);
+    await reader.close();
+  });
+
+  test('a failed write inside the held transaction loses nothing held before it, and a duplicate stays a duplicate', async () => {
+    const writer = openAt('oracle.db', { holdCommitsFor: 1_000 });
+    const kept = beacon('kept', alice, T0);
+    expect(await writer.insertItems([kept])).toEqual([true]);
+    const broken = { ...beacon('broken', alice, T0 + 1), kind: 'gossip' } as unknown as ItemFields;
+    await expect(writer.insertItems([broken])).rejects.toThrow();
+    expect(await writer.insertItems([kept])).toEqual([false]);
+    await writer.close();
+    const reader = openAt('oracle.db', { readonly: true });
+    expect(await countOn(reader)).toBe(1);
+    await reader.close();
+  });
+
+  test('refuses a threshold that is not a whole number', () => {
+    expect(() => openAt('oracle.db', { holdCommitsFor: 2.5 })).toThrow(/holdCommitsFor must be a whole number/);
+  });
 });
