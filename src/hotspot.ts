@@ -31,7 +31,7 @@ import type { Clock, Flash, Gps, Http, KeyValue, Log, Radio, RadioPacket, Rng, S
 import { ReceiptQueue } from './receipt-queue.js';
 import { describeSettings, type Settings } from './settings.js';
 import { Uploader } from './uploader.js';
-import { walkLogResponder, type ConsoleResponder } from './walk-log.js';
+import { walkLogAnswer, writeAnswer, type ConsoleAnswer } from './walk-log.js';
 import { Witness } from './witness.js';
 
 export interface HotspotPorts {
@@ -72,7 +72,6 @@ export class Hotspot {
   private readonly beaconer: Beaconer | undefined;
   /** The mapper role's part; undefined in the hotspot role. */
   private readonly mapper: Mapper | undefined;
-  private readonly walkLog: ConsoleResponder;
   private readonly reporter: StatusReporter;
   /**
    * The channel as the beaconer or the mapper sends on it (with the airtime of its frame); start() sets
@@ -104,7 +103,6 @@ export class Hotspot {
       queue: this.queue, http: ports.http, clock: ports.clock, rng: ports.rng, log: this.log, oracleUrl: settings.oracleUrl,
       uploader: this.identity.publicKey, onUnknownHotspot: () => this.onboard(),
     });
-    this.walkLog = walkLogResponder(this.queue);
     if (settings.role === 'mapper') {
       this.mapper = this.makeMapper(ports.gps as Gps);
     } else {
@@ -230,12 +228,23 @@ export class Hotspot {
   }
 
   /**
-   * Answers one line read from the serial console (src/walk-log.ts: `covey walk-log`), writing its
-   * answer line by line through `write`. Returns false, having written nothing, for any other line.
-   * Works in either role and whether or not the hotspot is started; it only reads the queue.
+   * The answer to one line read from the serial console (src/walk-log.ts: `covey walk-log`), to be
+   * pulled a line at a time as the console has room; undefined for any other line. Works in either role
+   * and whether or not the hotspot is started; it only reads the queue, which may change between lines.
+   */
+  openConsoleAnswer(line: string): ConsoleAnswer | undefined {
+    return walkLogAnswer(this.queue, line);
+  }
+
+  /**
+   * Answers one line read from the serial console in one call, writing its answer line by line through
+   * `write`. Returns false, having written nothing, for a line openConsoleAnswer does not know.
    */
   answerConsole(line: string, write: (line: string) => void): boolean {
-    return this.walkLog(line, write);
+    const answer = this.openConsoleAnswer(line);
+    if (answer === undefined) return false;
+    writeAnswer(answer, write);
+    return true;
   }
 
   /**

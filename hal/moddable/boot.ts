@@ -11,7 +11,7 @@
  *   device.io.Serial ─ openSerialGps(board), mapper role only; a hotspot gets NoGps
  *   wifi, sntp ─ Network: joins Wi-Fi and sets the clock, in the background
  *   ─▶ new Hotspot({ports, settings}).start()   (the status line is the Hotspot's)
- *   device.io.Serial ─ SerialConsole on the USB port ─▶ hotspot.answerConsole; log lines go through it
+ *   device.io.Serial ─ SerialConsole on the USB port ─▶ hotspot.openConsoleAnswer; log lines go through it
  *
  * Nothing here waits for the network: Wi-Fi and SNTP run in the background (hal/moddable/network.ts), so a
  * hotspot with no access point in reach still listens. Wi-Fi goes into station mode before the Hotspot is
@@ -171,7 +171,7 @@ function startConsole(io: DeviceIo, board: Board, hotspot: Hotspot, log: Log): S
     return undefined;
   }
   try {
-    return openConsole(board, io.Serial, (line, write) => hotspot.answerConsole(line, write));
+    return openConsole(board, io.Serial, (line) => hotspot.openConsoleAnswer(line));
   } catch (error) {
     log.write('warn', 'serial console not opened: the walk log cannot be read over USB (a debug build keeps the console pins for xsbug)', {
       error: messageOf(error),

@@ -1,20 +1,18 @@
 /**
- * The serial console on the device: the USB serial port read as lines, each handed to a responder
- * (`hotspot.answerConsole`, which answers `covey walk-log`, src/walk-log.ts), its answer written back.
+ * The serial console on the device: the USB serial port read as lines, each handed to an opener
+ * (`hotspot.openConsoleAnswer`, which knows `covey walk-log`, src/walk-log.ts), its answer written back.
  * The UART is an ECMA-419 Serial (`device.io.Serial`, reference/moddable.md §2) passed in, as radio.ts
  * takes SPI: port 0 on the MCU's console pins, or another UART routed to those pins (consolePorts).
  *
  * Writing. Moddable's ESP32 Serial writes straight into the UART's 128-byte transmit FIFO, all or
- * nothing; a walk-log line is 414 bytes and an answer can have a few hundred. Lines therefore go into a
+ * nothing; a walk-log line is 414 bytes and an answer can have a few thousand. Lines therefore go into a
  * fixed ring (4 KB by default) and leave it in pieces as the FIFO drains (FifoWriter, console-buffer.ts).
- * The responder writes its whole answer in one synchronous call and cannot be paused, so, to keep memory
- * flat, the console keeps from each call only the lines that fit, and once the ring has drained calls the
- * responder again with the same command, skipping the lines already sent (a "pass"). The walk log only
- * reads the queue, so a second call gives the same lines, plus any report appended since. If the queue
- * lost records in between (acknowledged by the oracle, or dropped for room), the last line sent is no
- * longer where it was: the answer then stops without its end line and the console logs why;
- * `covey walk import` reports it as cut short and the user asks again. The price: every pass reads the
- * whole queue again, about one pass per 6 to 8 lines of answer (docs/firmware.md, "On the device").
+ * The answer is pulled: whenever the ring has room, the console takes the answer's next line, and the
+ * walk log reads one more report from the queue to make it. Nothing is read or encoded twice, and memory
+ * stays at the ring plus the one line taken that did not fit yet. The queue may change while the answer is
+ * written (reports acknowledged by the oracle, dropped for room, or appended): the walk log carries on
+ * after the last record it read, so a report removed before its turn is not in the answer, and the count
+ * on the end line is the number of report lines written.
  *
  * Log output on the same UART. `trace` reaches the pins through ESP-IDF's UART0 driver, a whole line per
  * call, while an answer line leaves here in pieces over several turns of the event loop: a trace between
@@ -30,7 +28,7 @@
  */
 import type { Board, Mcu } from '../boards/types.js';
 import { formatLogLine } from '../runtime.js';
-import type { ConsoleResponder } from '../../src/walk-log.js';
+import type { ConsoleAnswer } from '../../src/walk-log.js';
 import { FifoWriter, LineAssembler, type ConsoleSerial, type ConsoleSerialClass } from './console-buffer.js';
 
 export type { ConsoleSerial, ConsoleSerialClass, ConsoleSerialOptions } from './console-buffer.js';
@@ -54,10 +52,13 @@ export const DEFAULT_OUTPUT_BYTES = 4096;
 /** Part of the ring answers leave free for log lines. */
 export const LOG_RESERVE_BYTES = 512;
 
+/** The answer to one input line, to be pulled a line at a time; undefined for a line it does not know. */
+export type ConsoleAnswerOpener = (line: string) => ConsoleAnswer | undefined;
+
 export interface SerialConsoleOptions {
   readonly serial: { readonly io: ConsoleSerialClass; readonly port: number; readonly receive: number; readonly transmit: number; readonly baud: number };
-  /** Answers one line through `write`; returns false, having written nothing, for a line it does not know. */
-  readonly respond: ConsoleResponder;
+  /** Opens the answer to an input line (hotspot.openConsoleAnswer). */
+  readonly openAnswer: ConsoleAnswerOpener;
   /** Default DEFAULT_MAX_LINE_BYTES. */
   readonly maxLineBytes?: number;
   /** Default DEFAULT_OUTPUT_BYTES; must exceed LOG_RESERVE_BYTES by more than the longest answer line. */
@@ -65,16 +66,16 @@ export interface SerialConsoleOptions {
 }
 
 export interface ConsoleStats {
-  /** Input lines handed to the responder. */
+  /** Input lines handed to the opener. */
   readonly lines: number;
-  /** Of those, lines the responder did not know (no answer). */
+  /** Of those, lines the opener did not know (no answer). */
   readonly ignored: number;
   /** Answers written to the end. */
   readonly answered: number;
-  /** Answers stopped before their end: the queue changed under them, or the responder threw. */
+  /** Answers stopped before their end: the answer threw (a flash read failed), or a line could never fit. */
   readonly cutShort: number;
-  /** Responder calls, first ones and resumptions. */
-  readonly passes: number;
+  /** Answer lines put in the ring, end lines included: one `next()` each (for the walk log, one report read). */
+  readonly answerLines: number;
   /** Input lines longer than maxLineBytes, dropped. */
   readonly overlong: number;
   /** Input lines that arrived while an answer was being written, dropped. */
@@ -87,33 +88,19 @@ export interface ConsoleStats {
 
 type Counts = { -readonly [K in keyof ConsoleStats]: ConsoleStats[K] };
 
-/** An answer being written: the command to ask again, the lines sent so far and the last of them. */
-interface Answer {
-  readonly command: string;
-  sent: number;
-  last: string | undefined;
-}
-
-/** What one responder call gave: lines seen, whether the ring filled, whether sent lines moved. */
-interface Pass {
-  answered: boolean;
-  seen: number;
-  readonly sentBefore: number;
-  full: boolean;
-  moved: boolean;
-}
-
 export class SerialConsole {
   /** The UART it opened. */
   readonly port: number;
   private serial: ConsoleSerial | undefined;
-  private readonly respond: ConsoleResponder;
+  private readonly openAnswer: ConsoleAnswerOpener;
   private readonly input: LineAssembler;
   private readonly output: FifoWriter;
   /** The ring's room for answer lines. */
   private readonly answerBytes: number;
   private readonly counts: Counts;
-  private answer: Answer | undefined;
+  /** The answer being written, and its line taken but not yet in the ring (it did not fit). */
+  private answer: ConsoleAnswer | undefined;
+  private held: string | undefined;
   /** Log lines dropped and not yet reported on the console. */
   private unreportedDrops: number;
   private pumping: boolean;
@@ -123,12 +110,13 @@ export class SerialConsole {
     if (!Number.isInteger(outputBytes) || outputBytes <= 2 * LOG_RESERVE_BYTES) {
       throw new RangeError(`outputBytes must be an integer above ${2 * LOG_RESERVE_BYTES}`);
     }
-    this.respond = options.respond;
+    this.openAnswer = options.openAnswer;
     this.input = new LineAssembler(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.output = new FifoWriter(outputBytes);
     this.answerBytes = outputBytes - LOG_RESERVE_BYTES;
-    this.counts = { lines: 0, ignored: 0, answered: 0, cutShort: 0, passes: 0, overlong: 0, busy: 0, logLinesDropped: 0, readErrors: 0, writeErrors: 0 };
+    this.counts = { lines: 0, ignored: 0, answered: 0, cutShort: 0, answerLines: 0, overlong: 0, busy: 0, logLinesDropped: 0, readErrors: 0, writeErrors: 0 };
     this.answer = undefined;
+    this.held = undefined;
     this.unreportedDrops = 0;
     this.pumping = false;
     const { io: Serial, port, receive, transmit, baud } = options.serial;
@@ -169,6 +157,7 @@ export class SerialConsole {
     const serial = this.serial;
     this.serial = undefined;
     this.answer = undefined;
+    this.held = undefined;
     this.output.clear();
     serial?.close();
   }
@@ -198,72 +187,70 @@ export class SerialConsole {
       return;
     }
     this.counts.lines++;
-    this.answer = { command: line, sent: 0, last: undefined };
-    this.pass();
+    let answer: ConsoleAnswer | undefined;
+    try {
+      answer = this.openAnswer(line);
+    } catch (error) {
+      this.cutShort(`the answer failed: ${messageOf(error)}`);
+      return;
+    }
+    if (answer === undefined) {
+      this.counts.ignored++;
+      return;
+    }
+    this.answer = answer;
     this.pump();
   }
 
   /**
-   * One call of the responder for the current answer: skips the lines already sent (checking that the
-   * last of them is where it was), then takes lines while they fit in the answers' part of the ring.
+   * Moves answer lines into the answers' part of the ring while they fit; true if it moved any. A line
+   * taken that does not fit is held until the ring has drained enough for it.
    */
-  private pass(): void {
-    const answer = this.answer as Answer;
-    this.counts.passes++;
-    const pass: Pass = { answered: false, seen: 0, sentBefore: answer.sent, full: false, moved: false };
-    try {
-      pass.answered = this.respond(answer.command, (line) => {
-        const index = pass.seen++;
-        if (pass.moved || pass.full) return;
-        if (index < pass.sentBefore) {
-          pass.moved = index === pass.sentBefore - 1 && line !== answer.last;
-        } else if (this.output.offer(line, this.answerBytes)) {
-          answer.sent++;
-          answer.last = line;
-        } else {
-          pass.full = true;
+  private fill(): boolean {
+    let moved = false;
+    while (this.answer !== undefined) {
+      if (this.held === undefined) {
+        let line: string | undefined;
+        try {
+          line = this.answer.next();
+        } catch (error) {
+          this.cutShort(`the answer failed: ${messageOf(error)}`);
+          break;
         }
-      });
-    } catch (error) {
-      this.cutShort(`the responder failed: ${error instanceof Error ? error.message : String(error)}`);
-      return;
+        if (line === undefined) {
+          this.counts.answered++;
+          this.answer = undefined;
+          break;
+        }
+        this.held = line;
+      }
+      if (!this.output.offer(this.held, this.answerBytes)) {
+        if (this.output.size === 0) this.cutShort(`an answer line does not fit in the console's ${this.answerBytes}-byte buffer`);
+        break;
+      }
+      this.held = undefined;
+      this.counts.answerLines++;
+      moved = true;
     }
-    this.endPass(answer, pass);
-  }
-
-  private endPass(answer: Answer, pass: Pass): void {
-    if (!pass.answered && pass.sentBefore === 0) {
-      this.counts.ignored++;
-      this.answer = undefined;
-    } else if (!pass.answered || pass.moved || pass.seen < pass.sentBefore) {
-      this.cutShort('the queue changed while the answer was being written (records uploaded or dropped): ask again');
-    } else if (!pass.full) {
-      this.counts.answered++;
-      this.answer = undefined;
-    } else if (answer.sent === pass.sentBefore && this.output.size === 0) {
-      this.cutShort(`an answer line does not fit in the console's ${this.answerBytes}-byte buffer`);
-    }
+    return moved;
   }
 
   private cutShort(reason: string): void {
     this.answer = undefined;
+    this.held = undefined;
     this.counts.cutShort++;
     this.log(formatLogLine('warn', 'console answer cut short', { reason }));
   }
 
-  /** Writes what the FIFO takes, resuming the answer whenever the ring has drained to a quarter. */
+  /** Writes what the FIFO takes, and takes answer lines whenever the ring has room for them. */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      for (;;) {
+      do {
         this.reportDrops();
         this.output.drain((piece) => (this.serial as ConsoleSerial).write(piece));
-        if (this.answer === undefined || this.output.size > this.answerBytes / 4) break;
-        const before = this.output.size;
-        this.pass();
-        if (this.output.size === before && this.answer !== undefined) break;
-      }
+      } while (this.fill());
     } finally {
       this.pumping = false;
     }
@@ -298,18 +285,22 @@ export function consolePorts(board: Board): readonly number[] {
 }
 
 /** Opens the console on the MCU's console pins, on the first port that opens; throws naming each refusal. */
-export function openConsole(board: Board, Serial: ConsoleSerialClass, respond: ConsoleResponder, options: OpenConsoleOptions = {}): SerialConsole {
+export function openConsole(board: Board, Serial: ConsoleSerialClass, openAnswer: ConsoleAnswerOpener, options: OpenConsoleOptions = {}): SerialConsole {
   const { transmit, receive } = CONSOLE_PINS[board.mcu];
   const baud = options.baud ?? CONSOLE_BAUD;
   const refusals: string[] = [];
   for (const port of options.ports ?? consolePorts(board)) {
     try {
       return new SerialConsole({
-        serial: { io: Serial, port, receive, transmit, baud }, respond, maxLineBytes: options.maxLineBytes, outputBytes: options.outputBytes,
+        serial: { io: Serial, port, receive, transmit, baud }, openAnswer, maxLineBytes: options.maxLineBytes, outputBytes: options.outputBytes,
       });
     } catch (error) {
-      refusals.push(`port ${port}: ${error instanceof Error ? error.message : String(error)}`);
+      refusals.push(`port ${port}: ${messageOf(error)}`);
     }
   }
   throw new Error(`no UART opened on pins ${transmit} and ${receive} (${refusals.join('; ')})`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

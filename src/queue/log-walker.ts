@@ -45,15 +45,18 @@ export class LogWalker {
 
   /**
    * From record position `at` (header loaded), the first committed record whose seq is at least `seq`,
-   * or -1. Whole sectors are skipped by their firstSeq: no committed record before a sector has a seq
-   * that high. Uncommitted records are passed over: their seq may be torn.
+   * or -1. Whole sectors are skipped by their firstSeq, from the table alone: no committed record before
+   * a sector has a seq that high. So the cost is the headers before the record in its own sector.
+   * Uncommitted records are passed over: their seq may be torn.
    */
   seek(at: number, seq: number): number {
     const { table } = this;
     while (at >= 0) {
       const sector = this.sectorOf(at);
       if (sector !== table.head && seq >= table.firstSeq(table.next(sector))) {
-        at = this.recordFrom(this.sectorStart(table.next(sector)));
+        let skipTo = table.next(sector);
+        while (skipTo !== table.head && seq >= table.firstSeq(table.next(skipTo))) skipTo = table.next(skipTo);
+        at = this.recordFrom(this.sectorStart(skipTo));
       } else if (this.header.committed && this.header.seq >= seq) {
         return at;
       } else {

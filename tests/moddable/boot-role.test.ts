@@ -182,6 +182,8 @@ describe('the serial console', () => {
     expect(log.declaredCount).toBe(sent);
     expect(log.reports).toHaveLength(sent);
     expect(log.reports.every((line) => /^[0-9a-f]{402}$/.test(line.hex))).toBe(true);
+    // Pulled a line at a time from the hotspot: one line taken per report, then the end line.
+    expect(outcome.state === 'running' && outcome.console?.stats).toMatchObject({ answered: 1, cutShort: 0, answerLines: sent + 1 });
   });
 
   test('a T-Beam mapper\'s console takes port 2 when port 0 is refused, leaving the GPS UART alone', () => {

@@ -552,8 +552,9 @@ describe('held commits (holdCommitsFor, for simulations)', () => {
     const writer = openAt('oracle.db', { holdCommitsFor: 1_000 });
     const kept = beacon('kept', alice, T0);
     expect(await writer.insertItems([kept])).toEqual([true]);
-    const broken = { ...beacon('broken', alice, T0 + 1), kind: 'gossip' } as unknown as ItemFields;
-    await expect(writer.insertItems([broken])).rejects.toThrow();
+    // A value SQLite cannot bind: the write fails inside the held transaction.
+    const broken = { ...beacon('broken', alice, T0 + 1), frequencyHz: { hz: 868_100_000 } } as unknown as ItemFields;
+    await expect(writer.insertItems([broken])).rejects.toThrow(/parameter/);
     expect(await writer.insertItems([kept])).toEqual([false]);
     await writer.close();
     const reader = openAt('oracle.db', { readonly: true });

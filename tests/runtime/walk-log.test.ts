@@ -1,4 +1,8 @@
-/** The walk log: `covey walk-log` answered from the receipt queue, one report per line, reading only. */
+/**
+ * The walk log: `covey walk-log` answered from the receipt queue, one report per line, reading only;
+ * pulled a line at a time (walkLogAnswer), each record read once, the queue free to change in between.
+ */
+import fc from 'fast-check';
 import { encodeBatchItem } from '../../proofs/batch.js';
 import { fromHex, toHex } from '../../proofs/bytes.js';
 import { signBeacon } from '../../proofs/beacon.js';
@@ -9,7 +13,7 @@ import { signWitnessReceipt } from '../../proofs/witness-receipt.js';
 import { SimFlash } from '../../host-sim/ports/flash.js';
 import type { Flash } from '../../src/ports.js';
 import { ReceiptQueue } from '../../src/receipt-queue.js';
-import { isMapperReport, walkLogResponder, WALK_LOG_COMMAND } from '../../src/walk-log.js';
+import { isMapperReport, prefixedHex, walkLogAnswer, walkLogResponder, WALK_LOG_COMMAND, type ConsoleAnswer } from '../../src/walk-log.js';
 import { hostVerifier, signerFor } from '../support/keys.js';
 
 const mapper = signerFor('walk mapper');
@@ -62,6 +66,15 @@ function queueWithWalk() {
     queue.append(bytes);
   }
   return { queue, reports, events };
+}
+
+const lineOf = (report: MapperReport) => `covey-walk ${toHex(encodeBatchItem({ kind: 'mapper', report }))}`;
+
+/** Every line `answer` gives, to its end. */
+function pullAll(answer: ConsoleAnswer): string[] {
+  const lines: string[] = [];
+  for (let line = answer.next(); line !== undefined; line = answer.next()) lines.push(line);
+  return lines;
 }
 
 function ask(line: string, responder: ReturnType<typeof walkLogResponder>) {
@@ -148,5 +161,94 @@ describe('walk log', () => {
     expect(isMapperReport(beaconItem())).toBe(false);
     expect(isMapperReport(Uint8Array.of(0x88, 9, 1))).toBe(false);
     expect(isMapperReport(Uint8Array.of(0x88, 9, 2, 0))).toBe(false);
+  });
+});
+
+describe('walk log, pulled a line at a time', () => {
+  test('gives the same lines as the whole answer, then undefined, and again undefined', () => {
+    const { queue, reports } = queueWithWalk();
+    const answer = walkLogAnswer(queue, 'covey walk-log') as ConsoleAnswer;
+    expect(pullAll(answer)).toEqual([...reports.map(lineOf), 'covey-walk-end 3']);
+    expect(answer.next()).toBeUndefined();
+    expect(ask('covey walk-log', walkLogResponder(queue)).lines).toEqual([...reports.map(lineOf), 'covey-walk-end 3']);
+  });
+
+  test.each(['', 'covey walk', 'status', 'covey-walk-end 3'])('is undefined for the line %j, and reads nothing', (line) => {
+    const { queue, events } = queueWithWalk();
+    events.length = 0;
+    expect(walkLogAnswer(queue, line)).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
+  test('reads nothing until the first next(), then only up to the report each line needs', () => {
+    const { queue, events } = queueWithWalk();
+    events.length = 0;
+    const answer = walkLogAnswer(queue, 'covey walk-log') as ConsoleAnswer;
+    expect(events).toEqual([]);
+    const recordReads = () => events.filter((e) => Number(e.slice(5)) > 16).length;
+    answer.next();
+    expect(recordReads()).toBe(1); // report 0
+    answer.next();
+    expect(recordReads()).toBe(3); // the receipt after it, then report 1
+    pullAll(answer);
+    expect(recordReads()).toBe(6); // each record once
+  });
+
+  test('a report appended before its turn is included; one acknowledged before its turn is left out; the count follows', () => {
+    const { queue, reports } = queueWithWalk();
+    const answer = walkLogAnswer(queue, 'covey walk-log') as ConsoleAnswer;
+    const first = answer.next();
+    queue.remove([1, 5]); // report 0, already given, and report 2, not yet
+    const late = mapperReport(3);
+    queue.append(encodeBatchItem({ kind: 'mapper', report: late }));
+    expect([first, ...pullAll(answer)]).toEqual([lineOf(reports[0]), lineOf(reports[1]), lineOf(late), 'covey-walk-end 3']);
+  });
+
+  test('goes on after the last record it read even when the ring wrapped under it', () => {
+    const queue = new ReceiptQueue(new SimFlash({ size: 2 * 4096 }));
+    const items = Array.from({ length: 50 }, (_, i) => encodeBatchItem({ kind: 'mapper', report: mapperReport(i) }));
+    for (const item of items.slice(0, 10)) queue.append(item);
+    const answer = walkLogAnswer(queue, 'covey walk-log') as ConsoleAnswer;
+    const lines = [answer.next(), answer.next()];
+    for (const item of items.slice(10)) queue.append(item); // the first sector is erased and its reports dropped
+    lines.push(...pullAll(answer));
+    const kept = queue.peek(queue.size);
+    expect(queue.stats.droppedOldest).toBeGreaterThan(0);
+    expect(lines.slice(2, -1)).toEqual(kept.map((r) => `covey-walk ${toHex(r.bytes)}`));
+    expect(lines.at(-1)).toBe(`covey-walk-end ${lines.length - 1}`);
+  });
+
+  test('a next() that fails on a flash read can be called again and carries on from the same place', () => {
+    const failing = { on: false };
+    const events: string[] = [];
+    const inner = watchedFlash(new SimFlash({ size: 4 * 4096 }), events);
+    const flash: Flash = { ...inner, read: (offset, length) => {
+      if (failing.on && length > 16) throw new Error('flash read failed');
+      return inner.read(offset, length);
+    } };
+    const queue = new ReceiptQueue(flash);
+    const reports = [0, 1, 2].map(mapperReport);
+    for (const report of reports) queue.append(encodeBatchItem({ kind: 'mapper', report }));
+    const answer = walkLogAnswer(queue, 'covey walk-log') as ConsoleAnswer;
+    expect(answer.next()).toBe(lineOf(reports[0]));
+    failing.on = true;
+    expect(() => answer.next()).toThrow('flash read failed');
+    failing.on = false;
+    expect(pullAll(answer)).toEqual([lineOf(reports[1]), lineOf(reports[2]), 'covey-walk-end 3']);
+  });
+});
+
+describe('the hex of a walk line', () => {
+  test('is the prefix and then the lowercase hex of every byte, for any bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.string({ maxLength: 12 }), (bytes, prefix) => {
+      expect(prefixedHex(prefix, bytes)).toBe(prefix + toHex(bytes));
+    }));
+  });
+
+  test('covers each piece boundary: 0, 15, 16, 17, 32 and 201 bytes', () => {
+    for (const length of [0, 15, 16, 17, 32, 201]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 97 + 13) & 0xff);
+      expect(prefixedHex('covey-walk ', bytes)).toBe(`covey-walk ${toHex(bytes)}`);
+    }
   });
 });

@@ -217,7 +217,7 @@ describe('T-Beam mapper with the USB console (9.5 minutes, no access point)', ()
     const reports = consoleLines('covey-walk ');
     const end = consoleLines('covey-walk-end ');
     expect(end).toEqual([`covey-walk-end ${reports.length}`]);
-    expect(reports.length).toBeGreaterThanOrEqual(9); // more than the 4 KB ring holds: written in several passes
+    expect(reports.length).toBeGreaterThanOrEqual(9); // more than the 4 KB ring holds: taken as the ring drained
     expect(reports.every((line) => /^covey-walk [0-9a-f]{402}$/.test(line))).toBe(true);
     // The answer came at 8m30s: at least the reports queued by the 8m00s status line, at most those of the 9m00s one.
     const [before, after] = consoleLines('info status ').slice(7).map((line) => Number(/ queue=(\d+) /.exec(line)?.[1]));
