@@ -4,17 +4,15 @@
  * /usr/bin/chromium-browser; where there is none the tests are skipped and say so (`apt-get install
  * chromium`, which .ci/run does as root), never passed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { aggregateCoverage } from '../../tools/coverage/aggregate.js';
 import { coverageGeoJson, type HexFeature } from '../../tools/coverage/geojson.js';
 import { renderCoverageHtml, type CoverageHtmlOptions } from '../../tools/coverage/html.js';
 import type { CoverageAggregate } from '../../tools/coverage/model.js';
 import { renderCoveragePng } from '../../tools/coverage/png.js';
-import { browserTestFor, findChromium, INSTALL_CHROMIUM } from '../support/chromium.js';
+import { browserTestFor, findChromium, INSTALL_CHROMIUM, useBrowser } from '../support/chromium.js';
 import { T0, walk } from './fixture.js';
 
 /** The page-side globals the callbacks below use: the host tsconfig has no DOM library. */
@@ -42,38 +40,16 @@ function twoDayWalk(): CoverageAggregate {
 }
 
 describe(chromiumPath === null ? `the coverage page in Chromium: SKIPPED, no Chromium (${INSTALL_CHROMIUM})` : `the coverage page in ${chromiumPath}`, () => {
-  let browser: Browser | undefined;
-  let dir = '';
-  let files = 0;
-  const pages: Page[] = [];
+  const session = useBrowser(chromiumPath, 'covey-coverage-', TIMEOUT_MS);
   const aggregate = twoDayWalk();
   const hexes = coverageGeoJson(aggregate.cells).features.filter((f): f is HexFeature => f.properties.kind === 'hex');
 
-  beforeAll(async () => {
-    if (chromiumPath === null) return;
-    dir = mkdtempSync(join(tmpdir(), 'covey-coverage-'));
-    // Chromium refuses to run as root with its sandbox on; CI runs as root.
-    const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args, timeout: TIMEOUT_MS });
-  }, TIMEOUT_MS);
-
-  afterEach(async () => {
-    await Promise.all(pages.splice(0).map((page) => page.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   /** Opens the page for `data`; `tileServer` answers the page's requests to a tile server before it loads. */
   async function open(data: CoverageAggregate, options: CoverageHtmlOptions = {}, tileServer?: { prefix: string; tile: Uint8Array }): Promise<Opened> {
-    if (!browser) throw new Error('Chromium did not start');
-    const file = join(dir, `coverage-${++files}.html`);
+    const file = session.file('coverage.html');
     writeFileSync(file, renderCoverageHtml(data, options));
     const url = pathToFileURL(file).href;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    pages.push(page);
+    const page = session.track(await session.browser().newPage({ viewport: { width: 1280, height: 800 } }));
     if (tileServer) await page.route(`${tileServer.prefix}**`, (route) => route.fulfill({ contentType: 'image/png', body: Buffer.from(tileServer.tile) }));
     const allowed = (requested: string) => tileServer !== undefined && requested.startsWith(tileServer.prefix);
     const problems: string[] = [];

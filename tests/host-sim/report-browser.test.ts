@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { renderHtml } from '../../host-sim/report/html.js';
 import type { NodeResult, SimReport } from '../../host-sim/report/model.js';
 import { loadScenario } from '../../host-sim/scenario/index.js';
 import { runSimulation } from '../../host-sim/sim/run.js';
-import { browserTestFor, findChromium, INSTALL_CHROMIUM } from '../support/chromium.js';
+import { browserTestFor, findChromium, INSTALL_CHROMIUM, useBrowser } from '../support/chromium.js';
 import { lorasimReportFixture, simReportFixture } from '../support/sim-report-fixture.js';
 
 /** The one DOM global the page-side callbacks below use: the host tsconfig has no DOM library. */
@@ -31,35 +31,13 @@ interface Opened {
 }
 
 describe(chromiumPath === null ? `the HTML report in Chromium: SKIPPED, no Chromium (${INSTALL_CHROMIUM})` : `the HTML report in ${chromiumPath}`, () => {
-  let browser: Browser | undefined;
-  let dir = '';
-  let files = 0;
-  const pages: Page[] = [];
-
-  beforeAll(async () => {
-    if (chromiumPath === null) return;
-    dir = mkdtempSync(join(tmpdir(), 'covey-report-'));
-    // Chromium refuses to run as root with its sandbox on; CI runs as root.
-    const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args, timeout: TIMEOUT_MS });
-  }, TIMEOUT_MS);
-
-  afterEach(async () => {
-    await Promise.all(pages.splice(0).map((page) => page.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const session = useBrowser(chromiumPath, 'covey-report-', TIMEOUT_MS);
 
   async function open(report: SimReport): Promise<Opened> {
-    if (!browser) throw new Error('Chromium did not start');
-    const file = join(dir, `report-${++files}.html`);
+    const file = session.file('report.html');
     writeFileSync(file, renderHtml(report));
     const url = pathToFileURL(file).href;
-    const page = await browser.newPage();
-    pages.push(page);
+    const page = session.track(await session.browser().newPage());
     const problems: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
