@@ -9,17 +9,10 @@
 import type { BBox, Point, Polygon, Position } from 'geojson';
 import { cellToBoundary } from 'h3-js';
 import { hotspotsOf } from './aggregate.js';
-import type { CellState, CoverageCell } from './model.js';
+import type { CellHotspot, CellState, CoverageCell } from './model.js';
 
 /** A hotspot of one cell, as in CellHotspot but with an ISO 8601 time. */
-export interface HexHotspotProperties {
-  readonly address: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly bestRssiDbm: number;
-  readonly snrDb: number;
-  readonly distanceM: number;
-  readonly uplinksHeard: number;
+export interface HexHotspotProperties extends Omit<CellHotspot, 'lastHeardMs'> {
   readonly lastHeard: string;
 }
 
