@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { renderHtml } from '../../host-sim/report/html.js';
 import type { SimReport } from '../../host-sim/report/model.js';
 import { summaryTable } from '../../host-sim/report/summary.js';
@@ -15,6 +15,7 @@ import { runSimulation } from '../../host-sim/sim/run.js';
 import { GpxError, parseGpx } from '../../host-sim/walk/gpx.js';
 import { checkWalkSettings, WALK_DEFAULTS, type WalkSettings } from '../../host-sim/walk/walker.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
+import { numberWhere, wholeNumber } from './options.js';
 
 interface SimOptions {
   readonly scenario: string;
@@ -37,59 +38,29 @@ interface SimOptions {
   readonly walkFixLoss?: number;
 }
 
-function fraction(name: string): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new InvalidArgumentError(`${name} must be a chance from 0 to 1`);
-    return value;
-  };
-}
-
-function integer(name: string, min: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-      throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
-    }
-    return value;
-  };
-}
-
-function nonNegative(name: string): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${name} must be a number of at least 0`);
-    return value;
-  };
-}
-
-function positive(name: string): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a number above 0`);
-    return value;
-  };
-}
+const positive = (name: string) => numberWhere(name, (v) => v > 0, 'a number above 0');
+const nonNegative = (name: string) => numberWhere(name, (v) => v >= 0, 'a number of at least 0');
+const fraction = (name: string) => numberWhere(name, (v) => v >= 0 && v <= 1, 'a chance from 0 to 1');
 
 export function addSimCommand(program: Command, context: CliContext): Command {
   return program
     .command('sim')
     .description('run a scenario in the simulator: hotspots running the firmware over simulated air, and a real oracle')
     .option('--scenario <name|file>', 'city, rural, grid, lorasim, or a scenario file (docs/simulator.md)', DEFAULT_SCENARIO)
-    .option('--nodes <n>', 'hotspots in the layout (the area grows to keep the density); LoRaSim nodes for lorasim', integer('--nodes', 1))
+    .option('--nodes <n>', 'hotspots in the layout (the area grows to keep the density); LoRaSim nodes for lorasim', wholeNumber('--nodes', 1))
     .option('--hours <h>', 'simulated hours', positive('--hours'))
-    .option('--seed <s>', 'seed: the same scenario and seed give the same result', integer('--seed', -2_147_483_648))
+    .option('--seed <s>', 'seed: the same scenario and seed give the same result', wholeNumber('--seed', -2_147_483_648))
     .option('--json <file>', 'write the report as JSON: { "result": ..., "run": ... }')
     .option('--html <file>', 'write the report as one self-contained page')
     .option('--out <dir>', 'where the oracle\'s database goes', 'out')
     .option('--ingest <mode>', 'http (a real server on 127.0.0.1) or in-process (the same code without sockets)')
-    .option('--lorasim-exp <n>', 'lorasim: LoRaSim experiment (0, 1 or 4)', integer('--lorasim-exp', 0))
-    .option('--avgsend-ms <ms>', 'lorasim: mean time between a node\'s packets, ms', integer('--avgsend-ms', 1))
-    .option('--simtime-ms <ms>', 'lorasim: simulated time, ms', integer('--simtime-ms', 1))
+    .option('--lorasim-exp <n>', 'lorasim: LoRaSim experiment (0, 1 or 4)', wholeNumber('--lorasim-exp', 0))
+    .option('--avgsend-ms <ms>', 'lorasim: mean time between a node\'s packets, ms', wholeNumber('--avgsend-ms', 1))
+    .option('--simtime-ms <ms>', 'lorasim: simulated time, ms', wholeNumber('--simtime-ms', 1))
     .option('--walk <gpx>', 'replay a coverage walk along this GPX track: a mapper carried through the scenario (docs/coverage-walks.md)')
     .option('--walk-start <minutes>', 'when the track\'s first point is replayed, minutes into the run (default 10)', nonNegative('--walk-start'))
     .option('--walk-hdop <hdop>', 'the HDOP the walker\'s GPS reports (default: the track\'s own, else 0.9)', nonNegative('--walk-hdop'))
-    .option('--walk-satellites <n>', 'satellites in the walker\'s fix (default: the track\'s own, else 8)', integer('--walk-satellites', 0))
+    .option('--walk-satellites <n>', 'satellites in the walker\'s fix (default: the track\'s own, else 8)', wholeNumber('--walk-satellites', 0))
     .option('--walk-fix-loss <p>', 'chance each second that the walker\'s GPS loses its fix for that second (default 0)', fraction('--walk-fix-loss'))
     .option('--no-progress', 'no progress bar even on a terminal')
     .option('-q, --quiet', 'print nothing but errors')

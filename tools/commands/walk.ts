@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { HostVerifier } from '../crypto/node-ed25519.js';
 import { checkWalkLog, walkEntry, type CheckedWalk } from '../walk/import.js';
 import { readWalkLogFromPort, type SerialBinding } from '../walk/serial-log.js';
@@ -15,6 +15,7 @@ import { parseWalkLog, type WalkLog } from '../walk/walk-log.js';
 import { walkSummaryText } from '../walk/summary-text.js';
 import { readInput } from './inspect.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
+import { numberWhere, wholeNumber } from './options.js';
 
 interface ImportOptions {
   readonly port?: string;
@@ -36,25 +37,7 @@ export interface WalkDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-function integer(name: string, min: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-      throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
-    }
-    return value;
-  };
-}
-
-function seconds(name: string): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 3600) {
-      throw new InvalidArgumentError(`${name} must be a number of seconds above 0, at most 3600`);
-    }
-    return value;
-  };
-}
+const seconds = (name: string) => numberWhere(name, (v) => v > 0 && v <= 3600, 'a number of seconds above 0, at most 3600');
 
 export function addWalkCommand(program: Command, context: CliContext, dependencies: WalkDependencies = {}): Command {
   const walk = program.command('walk').description("a mapper's coverage walk: read it off the device, check it, upload it");
@@ -63,7 +46,7 @@ export function addWalkCommand(program: Command, context: CliContext, dependenci
     .description("read a mapper's walk log over its serial console (or from a capture), check it, write and upload it")
     .option('--port <path>', 'the mapper\'s serial port, e.g. /dev/ttyUSB0, /dev/cu.usbserial-0001, COM3')
     .option('--from <file>', 'a capture of the console instead of a port (- reads standard input)')
-    .option('--baud <rate>', 'console speed', integer('--baud', 1), 115_200)
+    .option('--baud <rate>', 'console speed', wholeNumber('--baud', 1), 115_200)
     .option('--timeout <seconds>', 'give up when no report line arrives for this many seconds', seconds('--timeout'), 10)
     .option('--out <file.json>', 'write the walk: one record per uplink, in counter order')
     .option('--oracle <url>', 'upload the reports to this oracle, e.g. http://127.0.0.1:8080')
