@@ -16,7 +16,9 @@ export const KEY_BYTES = 32;
  * Checks `[type, version, ...]` and returns the fields after the two header items.
  * `fieldCount` counts those fields (the signature included, for signed messages).
  */
-export function openEnvelope(value: unknown, type: MessageType, fieldCount: number): readonly unknown[] {
+export function openEnvelope(
+  value: unknown, type: MessageType, fieldCount: number, expectedVersion: number = CURRENT_VERSION[type],
+): readonly unknown[] {
   if (!Array.isArray(value) || value.length < 2) {
     throw new DecodeError(DecodeFailure.WrongType, 'a covey message is an array [type, version, ...]');
   }
@@ -25,7 +27,7 @@ export function openEnvelope(value: unknown, type: MessageType, fieldCount: numb
   if (code !== type) {
     throw new DecodeError(DecodeFailure.WrongType, `expected ${messageTypeName(type)}, got ${messageTypeName(code)}`);
   }
-  if (version !== CURRENT_VERSION[type]) {
+  if (version !== expectedVersion) {
     throw new DecodeError(DecodeFailure.UnknownVersion, `${messageTypeName(type)} version ${String(version)}`);
   }
   if (value.length !== fieldCount + 2) {
@@ -40,6 +42,8 @@ export function openEnvelope(value: unknown, type: MessageType, fieldCount: numb
 /** Describes one signed CBOR message type: its code, domain tag and field mapping. */
 export interface SignedLayout<U> {
   readonly type: MessageType;
+  /** The version this layout reads and writes; default CURRENT_VERSION[type]. */
+  readonly version?: number;
   readonly domain: SignatureDomain;
   /** Fields between the header and the signature. */
   readonly fieldCount: number;
@@ -49,9 +53,11 @@ export interface SignedLayout<U> {
 
 export type Signed<U> = U & { readonly signature: Uint8Array };
 
+const versionOf = <U>(layout: SignedLayout<U>): number => layout.version ?? CURRENT_VERSION[layout.type];
+
 /** The canonical bytes of `[type, version, ...fields]`, which the signature covers. */
 export function unsignedBody<U>(layout: SignedLayout<U>, message: U): Uint8Array {
-  return encodeCbor([layout.type, CURRENT_VERSION[layout.type], ...layout.toFields(message)]);
+  return encodeCbor([layout.type, versionOf(layout), ...layout.toFields(message)]);
 }
 
 export function signWith<U>(layout: SignedLayout<U>, message: U, signer: Signer): Signed<U> {
@@ -69,7 +75,7 @@ export function toValue<U>(layout: SignedLayout<U>, message: Signed<U>): CborVal
   const fields = layout.toFields(message);
   layout.fromFields(fields);
   readBytes(message.signature, 'signature', SIGNATURE_BYTES);
-  return [layout.type, CURRENT_VERSION[layout.type], ...fields, message.signature];
+  return [layout.type, versionOf(layout), ...fields, message.signature];
 }
 
 export function encodeSigned<U>(layout: SignedLayout<U>, message: Signed<U>): Uint8Array {
@@ -78,7 +84,7 @@ export function encodeSigned<U>(layout: SignedLayout<U>, message: Signed<U>): Ui
 
 /** Decodes an already-parsed array value (e.g. a batch item). */
 export function fromValue<U>(layout: SignedLayout<U>, value: unknown): Signed<U> {
-  const fields = openEnvelope(value, layout.type, layout.fieldCount + 1);
+  const fields = openEnvelope(value, layout.type, layout.fieldCount + 1, versionOf(layout));
   const message = layout.fromFields(fields.slice(0, layout.fieldCount));
   const signature = readBytes(fields[layout.fieldCount], 'signature', SIGNATURE_BYTES);
   return { ...message, signature };

@@ -35,3 +35,12 @@ export function readText(value: unknown, field: string, pattern: RegExp): string
   if (!pattern.test(value)) throw new DecodeError(DecodeFailure.OutOfRange, `${field} is not valid: "${value}"`);
   return value;
 }
+
+/** A byte string of `min` to `max` bytes, for fields whose length varies (an embedded message). */
+export function readBytesBetween(value: unknown, field: string, min: number, max: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new DecodeError(DecodeFailure.WrongType, `${field} must be bytes`);
+  if (value.length < min || value.length > max) {
+    throw new DecodeError(DecodeFailure.WrongLength, `${field} must be ${min} to ${max} bytes, is ${value.length}`);
+  }
+  return value;
+}

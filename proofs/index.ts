@@ -17,5 +17,6 @@ export * from './mapper-uplink.js';
 export * from './mapper-report.js';
 export * from './mapper-receipt.js';
 export * from './onboard.js';
+export * from './attestation.js';
 export * from './batch.js';
 export * from './reasons.js';

@@ -15,10 +15,15 @@ export const MessageType = {
   MapperUplink: 8,
   MapperReport: 9,
   MapperReceipt: 10,
+  /** A vendor's signed statement that a device key belongs to a device it made (attestation.ts). */
+  DeviceCertificate: 11,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
-/** The version of each type this build reads and writes. */
+/**
+ * The version of each type this build writes by default and reads. Onboard also reads and writes
+ * version 2, which carries a DeviceCertificate (onboard.ts).
+ */
 export const CURRENT_VERSION: Readonly<Record<MessageType, number>> = {
   [MessageType.Entropy]: 1,
   [MessageType.Beacon]: 1,
@@ -30,6 +35,7 @@ export const CURRENT_VERSION: Readonly<Record<MessageType, number>> = {
   [MessageType.MapperUplink]: 1,
   [MessageType.MapperReport]: 1,
   [MessageType.MapperReceipt]: 1,
+  [MessageType.DeviceCertificate]: 1,
 };
 
 const NAMES: Readonly<Record<number, string>> = {
@@ -43,6 +49,7 @@ const NAMES: Readonly<Record<number, string>> = {
   8: 'MapperUplink',
   9: 'MapperReport',
   10: 'MapperReceipt',
+  11: 'DeviceCertificate',
 };
 
 export function isMessageType(code: unknown): code is MessageType {

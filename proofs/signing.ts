@@ -28,9 +28,12 @@ export const SignatureDomain = {
   BeaconReport: 'covey/beacon-report/v1',
   WitnessReceipt: 'covey/witness/v1',
   Onboard: 'covey/onboard/v1',
+  /** Onboard version 2: the request with a device certificate. */
+  OnboardAttested: 'covey/onboard/v2',
   MapperUplink: 'covey/mapper-uplink/v1',
   MapperReport: 'covey/mapper-report/v1',
   MapperReceipt: 'covey/mapper-witness/v1',
+  DeviceCertificate: 'covey/device-certificate/v1',
 } as const;
 export type SignatureDomain = (typeof SignatureDomain)[keyof typeof SignatureDomain];
 

@@ -5,11 +5,20 @@
  *
  * The request carries the wall time: the oracle keeps the newest assertion and refuses an older one
  * (409 `stale_request`), so a hotspot without a known wall time does not onboard.
+ *
+ * A device its vendor attested holds the vendor's DeviceCertificate under ATTEST_KEY; it sends it inside
+ * the request (Onboard version 2). An oracle older than attestation answers 400 `unknown_version` to that,
+ * and the hotspot then onboards without it (version 1), as a DIY hotspot, rather than not at all.
  */
+import { decodeDeviceCertificate } from '../proofs/attestation.js';
+import { equalBytes } from '../proofs/bytes.js';
 import { encodeOnboard, signOnboard } from '../proofs/onboard.js';
 import { freshStack } from './fresh-stack.js';
 import { baseUrl, errorCodeOf, MEDIA_TYPE_CBOR } from './http-answer.js';
-import type { Clock, Http, Signer } from './ports.js';
+import type { Clock, Http, HttpResponse, KeyValue, Signer } from './ports.js';
+
+/** The key-value entry that holds the vendor's certificate (proofs/attestation.ts encoding), as a blob. */
+export const ATTEST_KEY = 'attest';
 
 export type OnboardOutcome =
   /** 201: the oracle registered the hotspot, or replaced its older assertion. */
@@ -60,11 +69,35 @@ export interface OnboardOptions {
   readonly gainDdbi: number;
   /** Region name, e.g. "EU868". */
   readonly region: string;
+  /** The vendor's encoded DeviceCertificate for this key (storedCertificate), sent with the request. */
+  readonly certificate?: Uint8Array;
   /** Request timeout, ms. Default 15,000. */
   readonly timeoutMs?: number;
 }
 
 export const ONBOARD_TIMEOUT_MS = 15_000;
+
+/** The certificate in `kv`, when there is one to send, or why the one there cannot be sent. */
+export type StoredCertificate =
+  | { readonly certificate: Uint8Array; readonly problem?: undefined }
+  | { readonly certificate?: undefined; readonly problem?: string };
+
+/**
+ * Reads the vendor's certificate from `kv` (ATTEST_KEY). It is sent only when it decodes and names this
+ * device's key: one that does not would only cost the request bytes and be rejected by the oracle.
+ * No entry: neither certificate nor problem (a DIY device).
+ */
+export function storedCertificate(kv: KeyValue, publicKey: Uint8Array): StoredCertificate {
+  const stored = kv.get(ATTEST_KEY);
+  if (stored === undefined) return {};
+  if (!(stored instanceof Uint8Array)) return { problem: 'the attest entry is not a blob' };
+  try {
+    if (!equalBytes(decodeDeviceCertificate(stored).device, publicKey)) return { problem: "the certificate names another device's key" };
+  } catch (error) {
+    return { problem: `the certificate does not decode (${error instanceof Error ? error.message : String(error)})` };
+  }
+  return { certificate: stored };
+}
 
 /**
  * Signs and sends an Onboard request. Rejects with OnboardError for the answers it cannot use, and with
@@ -77,6 +110,18 @@ export async function onboard(options: OnboardOptions): Promise<OnboardOutcome> 
   await freshStack();
   const timeMs = options.clock.wallMs();
   if (timeMs === undefined) throw new OnboardError('NoWallClock', 'the wall time is not known yet');
+  let response = await send(options, url, timeMs, options.certificate);
+  if (options.certificate !== undefined && response.status === 400 && errorCodeOf(response) === 'unknown_version') {
+    await freshStack();
+    response = await send(options, url, timeMs, undefined);
+  }
+  if (response.status === 201) return 'registered';
+  if (response.status === 200) return 'unchanged';
+  const serverCode = errorCodeOf(response);
+  throw new OnboardError('Status', `POST /v1/hotspots: ${response.status} ${serverCode ?? ''}`.trim(), response.status, serverCode);
+}
+
+async function send(options: OnboardOptions, url: string, timeMs: number, certificate: Uint8Array | undefined): Promise<HttpResponse> {
   const request = signOnboard(
     {
       hotspot: options.signer.publicKey,
@@ -85,12 +130,12 @@ export async function onboard(options: OnboardOptions): Promise<OnboardOutcome> 
       gainDdbi: options.gainDdbi,
       region: options.region,
       timeMs,
+      ...(certificate === undefined ? {} : { certificate }),
     },
     options.signer,
   );
-  let response;
   try {
-    response = await options.http.request({
+    return await options.http.request({
       method: 'POST',
       url,
       headers: { 'content-type': MEDIA_TYPE_CBOR },
@@ -100,8 +145,4 @@ export async function onboard(options: OnboardOptions): Promise<OnboardOutcome> 
   } catch (error) {
     throw new OnboardError('Network', `POST /v1/hotspots: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (response.status === 201) return 'registered';
-  if (response.status === 200) return 'unchanged';
-  const serverCode = errorCodeOf(response);
-  throw new OnboardError('Status', `POST /v1/hotspots: ${response.status} ${serverCode ?? ''}`.trim(), response.status, serverCode);
 }

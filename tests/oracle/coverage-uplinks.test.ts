@@ -253,7 +253,7 @@ describe('migration 3', () => {
       const versions = check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
       const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'mapper%' ORDER BY name").pluck().all();
       check.close();
-      expect(versions).toEqual([1, 2, 3]);
+      expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
       expect(indexes).toEqual([
         'mapper_receipts_by_digest', 'mapper_receipts_by_time_and_id', 'mapper_uplinks_by_digest', 'mapper_uplinks_by_time_and_id',
       ]);

@@ -32,7 +32,7 @@ describe('message type registry', () => {
   test('keeps the codes the wire format uses', () => {
     expect(MessageType).toEqual({
       Entropy: 1, Beacon: 2, BeaconReport: 3, WitnessReceipt: 4, UploadBatch: 5, UploadAck: 6, Onboard: 7,
-      MapperUplink: 8, MapperReport: 9, MapperReceipt: 10,
+      MapperUplink: 8, MapperReport: 9, MapperReceipt: 10, DeviceCertificate: 11,
     });
   });
 
@@ -42,11 +42,12 @@ describe('message type registry', () => {
 
   test('knows exactly the registered codes', () => {
     for (const code of Object.values(MessageType)) expect(isMessageType(code)).toBe(true);
-    for (const other of [0, 11, 99, 1.5, '1', null]) expect(isMessageType(other)).toBe(false);
+    for (const other of [0, 12, 99, 1.5, '1', null]) expect(isMessageType(other)).toBe(false);
   });
 
   test('names known codes and marks unknown ones', () => {
     expect(messageTypeName(4)).toBe('WitnessReceipt');
+    expect(messageTypeName(11)).toBe('DeviceCertificate');
     expect(messageTypeName(99)).toBe('unknown(99)');
   });
 });

@@ -4,17 +4,18 @@
  * Encoding the same inputs must give exactly those bytes, and decoding them must give the inputs back.
  */
 import {
-  batchItemId, concatBytes, createPortableSigner, decodeBeacon, decodeBeaconReport, decodeEntropy, decodeOnboard,
-  decodeUploadAck, decodeUploadBatch, decodeWitnessReceipt, encodeBeaconReport, encodeEntropy, encodeOnboard,
-  encodeUploadAck, encodeUploadBatch, encodeWitnessReceipt, fromHex, signBeacon, signedBytes, SignatureDomain, toHex,
-  verifyBeacon, type AckStatus, type BatchItem, type BeaconFields, type BeaconReport, type Entropy, type Onboard,
-  type WitnessReceipt,
+  batchItemId, concatBytes, createPortableSigner, decodeBeacon, decodeBeaconReport, decodeDeviceCertificate,
+  decodeEntropy, decodeOnboard, decodeUploadAck, decodeUploadBatch, decodeWitnessReceipt, encodeBeaconReport,
+  encodeDeviceCertificate, encodeEntropy, encodeOnboard, encodeUploadAck, encodeUploadBatch, encodeWitnessReceipt,
+  fromHex, signBeacon, signedBytes, SignatureDomain, toHex, verifyBeacon, verifyDeviceCertificate, verifyOnboard,
+  type AckStatus, type BatchItem, type BeaconFields, type BeaconReport, type DeviceCertificate, type Entropy,
+  type Onboard, type WitnessReceipt,
 } from '../../proofs/index.js';
 import { createHostSigner } from '../../tools/crypto/node-ed25519.js';
 import { VERIFIERS } from '../support/keys.js';
 import { readVectors } from '../support/vectors.js';
 
-type Role = 'oracle' | 'beaconer' | 'witness';
+type Role = 'oracle' | 'beaconer' | 'witness' | 'vendor';
 type Fields = Record<string, string | number>;
 interface SignedGolden { signer: Role; fields: Fields; signature: string; hex: string }
 type BatchGolden = SignedGolden & { kind: 'witness' | 'beacon' };
@@ -26,6 +27,8 @@ interface Golden {
     beaconReport: SignedGolden;
     witnessReceipt: SignedGolden;
     onboard: SignedGolden;
+    deviceCertificate: SignedGolden;
+    onboardAttested: SignedGolden;
     uploadBatch: { uploader: Role; items: BatchGolden[]; itemIds: string[]; hex: string };
     uploadAck: { results: { id: string; status: number; reason: number }[]; hex: string };
   };
@@ -48,6 +51,8 @@ const beaconFields = withBytes<BeaconFields>(messages.beacon.fields, ['beaconer'
 const report = signed<BeaconReport>(messages.beaconReport, ['frame']);
 const receipt = signed<WitnessReceipt>(messages.witnessReceipt, ['beaconDigest']);
 const onboard = signed<Onboard>(messages.onboard, ['hotspot']);
+const certificate = signed<DeviceCertificate>(messages.deviceCertificate, ['vendor', 'device']);
+const onboardAttested = signed<Onboard>(messages.onboardAttested, ['hotspot', 'certificate']);
 const batchItems = messages.uploadBatch.items.map((item): BatchItem =>
   item.kind === 'witness'
     ? { kind: 'witness', receipt: signed<WitnessReceipt>(item, ['beaconDigest']) }
@@ -71,6 +76,8 @@ const SIGNED_CBOR = [
   ['BeaconReport', messages.beaconReport, SignatureDomain.BeaconReport],
   ['WitnessReceipt', messages.witnessReceipt, SignatureDomain.WitnessReceipt],
   ['Onboard', messages.onboard, SignatureDomain.Onboard],
+  ['DeviceCertificate', messages.deviceCertificate, SignatureDomain.DeviceCertificate],
+  ['Onboard version 2', messages.onboardAttested, SignatureDomain.OnboardAttested],
 ] as const;
 
 describe('golden signatures', () => {
@@ -113,7 +120,29 @@ const CBOR_MESSAGES = [
   ['BeaconReport', messages.beaconReport.hex, () => encodeBeaconReport(report), decodeBeaconReport, report],
   ['WitnessReceipt', messages.witnessReceipt.hex, () => encodeWitnessReceipt(receipt), decodeWitnessReceipt, receipt],
   ['Onboard', messages.onboard.hex, () => encodeOnboard(onboard), decodeOnboard, onboard],
+  ['DeviceCertificate', messages.deviceCertificate.hex, () => encodeDeviceCertificate(certificate), decodeDeviceCertificate, certificate],
+  ['Onboard version 2', messages.onboardAttested.hex, () => encodeOnboard(onboardAttested), decodeOnboard, onboardAttested],
 ] as const;
+
+describe('golden vendor attestation', () => {
+  test.each(VERIFIERS)('the certificate verifies under its vendor key with the %s verifier, and names the witness', (_, verifier) => {
+    expect(verifyDeviceCertificate(certificate, verifier)).toBe(true);
+    expect(certificate.vendor).toEqual(publicKey('vendor'));
+    expect(certificate.device).toEqual(publicKey('witness'));
+  });
+
+  test.each(VERIFIERS)('the version 2 Onboard verifies with the %s verifier and carries the golden certificate', (_, verifier) => {
+    expect(verifyOnboard(onboardAttested, verifier)).toBe(true);
+    expect(toHex(onboardAttested.certificate as Uint8Array)).toBe(messages.deviceCertificate.hex);
+    expect(fromHex(messages.onboardAttested.hex)[2]).toBe(2);
+  });
+
+  test('version 1 and version 2 of the same request differ only by the certificate and their tags', () => {
+    const { certificate: _carried, ...base } = messages.onboardAttested.fields;
+    expect(base).toEqual(messages.onboard.fields);
+    expect(messages.onboardAttested.signature).not.toBe(messages.onboard.signature);
+  });
+});
 
 for (const [name, hex, encode, decode, value] of CBOR_MESSAGES) {
   describe(`golden ${name}`, () => {

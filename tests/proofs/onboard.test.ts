@@ -19,6 +19,8 @@ const sample = (hotspot: Uint8Array): OnboardFields => ({
 describeSignedMessage<OnboardFields, Onboard>({
   name: 'Onboard',
   typeCode: 7,
+  // Version 2 is the attested request (tests/proofs/attestation-onboard.test.ts).
+  unknownVersion: 3,
   domain: SignatureDomain.Onboard,
   fieldNames: ['hotspot', 'lat', 'lon', 'gain', 'region', 'time', 'signature'],
   sampleFields: sample,

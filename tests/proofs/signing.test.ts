@@ -5,8 +5,8 @@ import { asciiBytes, signedBytes, SignatureDomain, toHex } from '../../proofs/in
 const DOMAINS = Object.values(SignatureDomain);
 
 describe('signature domain tags', () => {
-  test('name the message type and version as "covey/<type>/v1"', () => {
-    for (const domain of DOMAINS) expect(domain).toMatch(/^covey\/[a-z-]+\/v1$/);
+  test('name the message type and version as "covey/<type>/v<n>"', () => {
+    for (const domain of DOMAINS) expect(domain).toMatch(/^covey\/[a-z-]+\/v[1-9]$/);
   });
 
   test('are distinct', () => {

@@ -33,6 +33,10 @@ type SignedMessage = { readonly signature: Uint8Array };
 export interface SignedMessageSpec<F, M extends SignedMessage> {
   readonly name: string;
   readonly typeCode: number;
+  /** The version the spec's messages carry; default 1. */
+  readonly version?: number;
+  /** A version no decoder of the type reads; default version + 1. */
+  readonly unknownVersion?: number;
   readonly domain: SignatureDomain;
   /** Names of the items after [type, version], the signature last. */
   readonly fieldNames: readonly string[];
@@ -93,6 +97,8 @@ export function describeSignedMessage<F, M extends SignedMessage>(spec: SignedMe
   const decodeValue = (value: CborValue) => spec.decode(encodeCbor(value));
   const replaced = (index: number, value: CborValue) => array.map((item, i) => (i === index ? value : item));
   const otherKnownType = spec.typeCode === 4 ? 3 : 4;
+  const version = spec.version ?? 1;
+  const unknownVersion = spec.unknownVersion ?? version + 1;
 
   describe(`${spec.name}: encoding`, () => {
     test('round-trips through encode and decode', () => {
@@ -100,7 +106,7 @@ export function describeSignedMessage<F, M extends SignedMessage>(spec: SignedMe
     });
 
     test('is the array [type, version, ...fields, signature] its CDDL documents', () => {
-      expect(array.slice(0, 2)).toEqual([spec.typeCode, 1]);
+      expect(array.slice(0, 2)).toEqual([spec.typeCode, version]);
       expect(array).toHaveLength(2 + spec.fieldNames.length);
       expect(toHex(bytes)).toBe(toHex(encodeCbor(array)));
     });
@@ -178,7 +184,7 @@ export function describeSignedMessage<F, M extends SignedMessage>(spec: SignedMe
     });
 
     test('refuses an unknown version (UnknownVersion)', () => {
-      expectDecodeError(() => decodeValue(replaced(1, 2)), DecodeFailure.UnknownVersion);
+      expectDecodeError(() => decodeValue(replaced(1, unknownVersion)), DecodeFailure.UnknownVersion);
     });
 
     test('refuses a missing item (WrongLength)', () => {

@@ -11,8 +11,9 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import {
-  AckStatus, concatBytes, createPortableSigner, encodeBeaconReport, encodeEntropy, encodeOnboard, encodeUploadAck,
-  encodeUploadBatch, encodeWitnessReceipt, Reason, signBeacon, signedBytes, SignatureDomain, toHex, writeU32BE,
+  AckStatus, concatBytes, createPortableSigner, encodeBeaconReport, encodeDeviceCertificate, encodeEntropy, encodeOnboard,
+  encodeUploadAck, encodeUploadBatch, encodeWitnessReceipt, Reason, signBeacon, signedBytes, SignatureDomain, toHex,
+  writeU32BE,
 } from '../../proofs/index.js';
 import { createHostSigner } from '../../tools/crypto/node-ed25519.js';
 import { Raw, spell, type Spelling } from '../support/cbor-spelling.js';
@@ -23,6 +24,7 @@ const seeds = {
   oracle: sha256('covey golden seed: oracle'),
   beaconer: sha256('covey golden seed: beaconer'),
   witness: sha256('covey golden seed: witness'),
+  vendor: sha256('covey golden seed: vendor'),
 };
 type Role = keyof typeof seeds;
 const key = (role: Role) => createPortableSigner(seeds[role]).publicKey;
@@ -37,11 +39,11 @@ function sign(role: Role, domain: SignatureDomain, body: Uint8Array): Uint8Array
 
 type Fields = Record<string, Spelling>;
 
-/** [type, 1, ...fields, signature], the signature over the encoding of [type, 1, ...fields]. */
-function signedMessage(role: Role, type: number, domain: SignatureDomain, fields: Fields) {
+/** [type, version, ...fields, signature], the signature over the encoding of [type, version, ...fields]. */
+function signedMessage(role: Role, type: number, domain: SignatureDomain, fields: Fields, version = 1) {
   const values = Object.values(fields);
-  const signature = sign(role, domain, spell([type, 1, ...values]));
-  return { role, fields, signature, bytes: spell([type, 1, ...values, signature]) };
+  const signature = sign(role, domain, spell([type, version, ...values]));
+  return { role, fields, signature, bytes: spell([type, version, ...values, signature]) };
 }
 
 /** The 109-byte beacon frame of proofs/beacon.ts, laid out by hand. */
@@ -98,6 +100,21 @@ const onboard = signedMessage('witness', 7, SignatureDomain.Onboard, {
   timeMs: Date.UTC(2026, 2, 1, 9, 30, 0),
 });
 
+// The witness's vendor certifies its key: a Heltec V3 with serial HV3-000123, issued 2026-02-20T08:00:00Z.
+const certificate = signedMessage('vendor', 11, SignatureDomain.DeviceCertificate, {
+  vendor: key('vendor'),
+  device: key('witness'),
+  model: 'Heltec V3',
+  serial: 'HV3-000123',
+  issuedMs: Date.UTC(2026, 1, 20, 8, 0, 0),
+});
+
+// The same onboarding as version 2, carrying that certificate.
+const onboardAttested = signedMessage('witness', 7, SignatureDomain.OnboardAttested, {
+  ...onboard.fields,
+  certificate: certificate.bytes,
+}, 2);
+
 // The witness uploads its receipt and the report of its own beacon, sent in the next entropy epoch.
 const ownBeacon = beaconFrame('witness', entropyTime / 60_000 + 1,
   sha256('covey golden entropy, 2026-03-14T12:01Z').slice(0, 4), Uint8Array.of(0xc4, 0x07, 0x21, 0x9b));
@@ -140,6 +157,8 @@ const messages = {
   beaconReport: record(report),
   witnessReceipt: record(receipt),
   onboard: record(onboard),
+  deviceCertificate: record(certificate),
+  onboardAttested: record(onboardAttested),
   uploadBatch: {
     uploader: 'witness',
     items: batchItems.map(({ kind, message }) => {
@@ -157,14 +176,15 @@ const file = {
   source: [
     'Generated once by tests/vectors/generate-golden.ts from the seeds below (SHA-256 of "covey golden seed: <role>")',
     'and fixed realistic values: EU868 PoC channel 868.1 MHz, SF12BW125 (data rate 0), 14 dBm (140), RSSI -120.0 dBm',
-    '(-1200), SNR -12.5 dB (-125), times in ms in March 2026. Bytes follow the layouts documented in proofs/ (CDDL in',
+    '(-1200), SNR -12.5 dB (-125), times in ms in February and March 2026; the vendor certificate is the one the',
+    'attested Onboard (version 2) carries. Bytes follow the layouts documented in proofs/ (CDDL in',
     'each module header, the frame table in beacon.ts), written with the independent CBOR writer',
     'tests/support/cbor-spelling.ts in RFC 8949 §4.2.1 deterministic encoding (integers as major type 0/1 with the',
     "shortest argument), not with covey's encoder. Signatures are ed25519 (RFC 8032) over tag ‖ 0x00 ‖ body",
     '(proofs/signing.ts), identical from the portable and the host signer. Byte strings are hex.',
   ].join(' '),
   seeds: hexed(seeds),
-  publicKeys: hexed({ oracle: key('oracle'), beaconer: key('beaconer'), witness: key('witness') }),
+  publicKeys: hexed({ oracle: key('oracle'), beaconer: key('beaconer'), witness: key('witness'), vendor: key('vendor') }),
   messages,
 };
 writeFileSync(new URL('./golden-messages.json', import.meta.url), `${JSON.stringify(file, null, 2)}\n`);
@@ -177,6 +197,8 @@ const coveyBytes = {
   beaconReport: encodeBeaconReport(asSigned(report)),
   witnessReceipt: encodeWitnessReceipt(asSigned(receipt)),
   onboard: encodeOnboard(asSigned(onboard)),
+  deviceCertificate: encodeDeviceCertificate(asSigned(certificate)),
+  onboardAttested: encodeOnboard(asSigned(onboardAttested)),
   uploadBatch: encodeUploadBatch({
     uploader,
     items: [{ kind: 'witness', receipt: asSigned(receipt) }, { kind: 'beacon', report: asSigned(ownReport) }],

@@ -18,7 +18,11 @@ export class OracleMetrics {
   private readonly epochs: Counter;
   private readonly ingestSeconds: Histogram;
 
-  constructor(store: OracleStore, entropyEpoch: () => number, pendingItems: () => number) {
+  /** `attestation` gives the attested and DIY hotspot counts (read-side.ts attestationTally). */
+  constructor(
+    store: OracleStore, entropyEpoch: () => number, pendingItems: () => number,
+    attestation?: () => Promise<{ readonly attested: number; readonly diy: number }>,
+  ) {
     const registers = [this.registry];
     this.requests = new Counter({ name: 'covey_oracle_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers });
     this.items = new Counter({ name: 'covey_oracle_items_total', help: 'Uploaded items by outcome (stored, duplicate, rejected) and rejection reason', labelNames: ['outcome', 'reason'], registers });
@@ -41,6 +45,17 @@ export class OracleMetrics {
         this.set(await store.hotspotCount());
       },
     });
+    if (attestation !== undefined) {
+      new Gauge({
+        name: 'covey_oracle_hotspots_by_attestation', help: 'Registered hotspots: attested by a trusted vendor, or DIY',
+        labelNames: ['attestation'], registers,
+        async collect() {
+          const { attested, diy } = await attestation();
+          this.set({ attestation: 'attested' }, attested);
+          this.set({ attestation: 'diy' }, diy);
+        },
+      });
+    }
     // Counted by the verifier as it judges: a gauge read from the items table would scan it at every scrape.
     new Gauge({
       name: 'covey_oracle_items_pending', help: 'Stored items waiting for a verdict', registers,

@@ -32,6 +32,23 @@ export interface HotspotRecord {
   readonly request?: Uint8Array;
 }
 
+/**
+ * A hotspot's vendor attestation: a DeviceCertificate that named its key and verified under a vendor key
+ * the oracle trusted when the hotspot onboarded (tools/oracle/attestation.ts). The vendor's name is not
+ * kept: it is the trusted-vendors file's, read when shown.
+ */
+export interface AttestationRecord {
+  readonly vendorKey: Uint8Array;
+  readonly model: string;
+  readonly serial: string;
+  /** The certificate's own issue time, ms. */
+  readonly issuedMs: number;
+  /** The certificate as the hotspot sent it. */
+  readonly certificate: Uint8Array;
+  /** When the oracle accepted it, oracle clock. */
+  readonly attestedMs: number;
+}
+
 export interface EntropyRecord {
   readonly epoch: number;
   readonly data: Uint8Array;

@@ -17,10 +17,11 @@ import { Ingest, type IngestOutcome } from './ingest.js';
 import type { PreparedBatch } from './ingest-prepare.js';
 import { OracleMetrics } from './metrics.js';
 import { coverageAnswer, type CoverageParams } from './coverage-answer.js';
-import { hotspotAnswer, rewardsAnswer } from './read-side.js';
+import { attestationTally, hotspotAnswer, hotspotsAnswer, rewardsAnswer } from './read-side.js';
 import { Registry } from './registry.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { OracleStore } from './store/store.js';
+import { NO_TRUSTED_VENDORS, type TrustedVendors } from './trusted-vendors.js';
 import { VerifierRunner, type RunResult } from './verifier/runner.js';
 
 export interface OracleOptions {
@@ -36,6 +37,8 @@ export interface OracleOptions {
   readonly entropyData?: (epoch: number) => Uint8Array;
   /** Decodes and verifies upload batches elsewhere (a worker pool). Default: in-line. */
   readonly prepare?: (body: Uint8Array) => Promise<PreparedBatch>;
+  /** Vendors whose device certificates make a hotspot attested (trusted-vendors.ts). Default: none. */
+  readonly trustedVendors?: TrustedVendors;
   /** Told about verifier runs and failures. */
   readonly onVerifierRun?: (result: RunResult) => void;
   readonly onError?: (error: unknown) => void;
@@ -51,6 +54,7 @@ export class Oracle {
   readonly ingest: Ingest;
   readonly verifier: VerifierRunner;
   readonly metrics: OracleMetrics;
+  readonly trustedVendors: TrustedVendors;
   private started = false;
 
   constructor(options: OracleOptions) {
@@ -58,14 +62,17 @@ export class Oracle {
     this.store = options.store;
     this.clock = options.clock ?? systemClock();
     this.publicKey = options.signer.publicKey;
+    this.trustedVendors = options.trustedVendors ?? NO_TRUSTED_VENDORS;
     const verifier = options.verifier ?? new SodiumVerifier();
     const { store, clock, config } = this;
     this.entropy = new EntropyService({ store, signer: options.signer, clock, periodMs: config.entropyPeriodMs, data: options.entropyData });
-    this.registry = new Registry({ store, verifier, clock });
+    this.registry = new Registry({ store, verifier, clock, trustedVendors: this.trustedVendors });
     this.ingest = new Ingest({
       store, verifier, clock, config, prepare: options.prepare, onStored: (items) => this.verifier.admit(items),
     });
-    this.metrics = new OracleMetrics(store, () => this.entropy.epochNow(), () => this.verifier.pendingCount);
+    this.metrics = new OracleMetrics(
+      store, () => this.entropy.epochNow(), () => this.verifier.pendingCount, () => attestationTally(store, this.trustedVendors),
+    );
     this.verifier = new VerifierRunner({
       store, config, clock, onError: options.onError,
       onRun: (result) => {
@@ -123,7 +130,12 @@ export class Oracle {
   }
 
   hotspot(idText: string): Promise<Answer> {
-    return hotspotAnswer(this.store, idText);
+    return hotspotAnswer(this.store, idText, this.trustedVendors);
+  }
+
+  /** `GET /v1/hotspots`: registered hotspots, attested (by vendor) and DIY. */
+  hotspots(): Promise<Answer> {
+    return hotspotsAnswer(this.store, this.trustedVendors);
   }
 
   /** `GET /v1/coverage`: what mappers found inside a box, as GeoJSON (coverage-answer.ts). */

@@ -1,11 +1,13 @@
 /**
- * The oracle's read side: a hotspot's registry entry and verdict counts, and an epoch's rewards as
- * JSON or CSV. JSON field names are documented in docs/oracle.md.
+ * The oracle's read side: a hotspot's registry entry, attestation and verdict counts, how many hotspots
+ * are attested and how many DIY, and an epoch's rewards as JSON or CSV. JSON field names are documented
+ * in docs/oracle.md.
  */
 import { COORDINATE_SCALE, hotspotAddress, parseHotspotId, shortName, toHex } from '../../proofs/index.js';
 import { errorAnswer, jsonAnswer, type Answer } from './answer.js';
-import type { RewardRow } from './model.js';
+import type { AttestationRecord, RewardRow } from './model.js';
 import type { HotspotSummary, OracleStore } from './store/store.js';
+import type { TrustedVendors } from './trusted-vendors.js';
 
 /** Counts keyed "kind status reason" regrouped as { beacons: {valid, invalid: {reason: n}, pending}, witnesses: … }. */
 function verdictTable(byVerdict: Readonly<Record<string, number>>) {
@@ -23,7 +25,43 @@ function verdictTable(byVerdict: Readonly<Record<string, number>>) {
   return table;
 }
 
-export function hotspotJson(summary: HotspotSummary) {
+/**
+ * A recorded attestation counts while its vendor is in the trusted-vendors file the oracle runs with:
+ * taking a vendor out of the file (its key leaked, it shipped copies) withdraws every attestation it gave.
+ */
+function attestationJson(attestation: AttestationRecord | undefined, trusted: TrustedVendors) {
+  const vendor = attestation === undefined ? undefined : trusted.vendor(attestation.vendorKey);
+  if (attestation === undefined || vendor === undefined) return 'diy' as const;
+  return {
+    vendor: vendor.name, vendorKey: toHex(attestation.vendorKey), model: attestation.model, serial: attestation.serial,
+    issuedAt: new Date(attestation.issuedMs).toISOString(), attestedAt: new Date(attestation.attestedMs).toISOString(),
+  };
+}
+
+/** Attested and DIY hotspot counts, per trusted vendor too. */
+export interface AttestationTally {
+  readonly hotspots: number;
+  readonly attested: number;
+  readonly diy: number;
+  readonly vendors: readonly { readonly name: string; readonly publicKey: string; readonly hotspots: number }[];
+}
+
+export async function attestationTally(store: OracleStore, trusted: TrustedVendors): Promise<AttestationTally> {
+  const [hotspots, counts] = [await store.hotspotCount(), await store.attestationCounts()];
+  const vendors = trusted.vendors.map((vendor) => {
+    const publicKey = toHex(vendor.publicKey);
+    return { name: vendor.name, publicKey, hotspots: counts.get(publicKey) ?? 0 };
+  });
+  const attested = vendors.reduce((sum, vendor) => sum + vendor.hotspots, 0);
+  return { hotspots, attested, diy: hotspots - attested, vendors };
+}
+
+/** `GET /v1/hotspots`: how many hotspots are registered, how many attested (by which vendor) and how many DIY. */
+export async function hotspotsAnswer(store: OracleStore, trusted: TrustedVendors): Promise<Answer> {
+  return jsonAnswer(200, await attestationTally(store, trusted));
+}
+
+export function hotspotJson(summary: HotspotSummary, trusted: TrustedVendors) {
   const { hotspot } = summary;
   const location = hotspot.location;
   return {
@@ -37,13 +75,14 @@ export function hotspotJson(summary: HotspotSummary) {
     gainDbi: hotspot.gainDdbi / 10,
     region: hotspot.region,
     registeredAt: new Date(hotspot.registeredMs).toISOString(),
+    attestation: attestationJson(summary.attestation, trusted),
     lastBeaconAt: summary.lastBeaconMs === undefined ? null : new Date(summary.lastBeaconMs).toISOString(),
     lastWitnessAt: summary.lastWitnessMs === undefined ? null : new Date(summary.lastWitnessMs).toISOString(),
     ...verdictTable(summary.counts.byVerdict),
   };
 }
 
-export async function hotspotAnswer(store: OracleStore, idText: string): Promise<Answer> {
+export async function hotspotAnswer(store: OracleStore, idText: string, trusted: TrustedVendors): Promise<Answer> {
   let key: Uint8Array;
   try {
     key = parseHotspotId(idText);
@@ -52,7 +91,7 @@ export async function hotspotAnswer(store: OracleStore, idText: string): Promise
   }
   const summary = await store.summary(key);
   if (summary === undefined) return errorAnswer(404, 'unknown_hotspot', 'no hotspot with that key is registered');
-  return jsonAnswer(200, hotspotJson(summary));
+  return jsonAnswer(200, hotspotJson(summary, trusted));
 }
 
 const round = (value: number) => Math.round(value * 1e4) / 1e4;

@@ -62,6 +62,7 @@ export function buildApp(oracle: Oracle, options: ServerOptions = {}): FastifyIn
   app.get<{ Querystring: { epoch?: string } }>('/v1/entropy', async (request, reply) => send(reply, await oracle.entropyAnswer(request.query.epoch)));
   app.post('/v1/hotspots', async (request, reply) => send(reply, await oracle.onboard(request.headers['content-type'], bodyOf(request))));
   app.post('/v1/receipts', async (request, reply) => send(reply, (await oracle.receipts(request.headers['content-type'], bodyOf(request))).answer));
+  app.get('/v1/hotspots', async (_request, reply) => send(reply, await oracle.hotspots()));
   app.get<{ Params: { id: string } }>('/v1/hotspots/:id', async (request, reply) => send(reply, await oracle.hotspot(request.params.id)));
   app.get<{ Params: { n: string }; Querystring: { format?: string } }>('/v1/epochs/:n/rewards',
     async (request, reply) => send(reply, await oracle.rewards(request.params.n, request.query.format)));

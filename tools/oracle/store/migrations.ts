@@ -190,11 +190,30 @@ CREATE UNIQUE INDEX mapper_receipts_by_time_and_id ON mapper_receipts (time_ms, 
 CREATE INDEX mapper_receipts_by_digest ON mapper_receipts (digest);
 `;
 
+/**
+ * Version 4: vendor attestations (tools/oracle/attestation.ts), one per hotspot at most, in a table of
+ * their own so that the registry's rows, and every query over them, stay as they were. A hotspot without a
+ * row is DIY. Indexed by vendor key for the attested/DIY counts, which group by it.
+ */
+const ATTESTATIONS = `
+CREATE TABLE attestations (
+  hotspot     BLOB PRIMARY KEY NOT NULL REFERENCES hotspots (key),
+  vendor_key  BLOB NOT NULL CHECK (length(vendor_key) = 32),
+  model       TEXT NOT NULL,
+  serial      TEXT NOT NULL,
+  issued_ms   INTEGER NOT NULL,
+  certificate BLOB NOT NULL,
+  attested_ms INTEGER NOT NULL
+);
+CREATE INDEX attestations_by_vendor ON attestations (vendor_key);
+`;
+
 /** Every migration, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'items by time and id', sql: ITEMS_BY_TIME_AND_ID },
   { version: 3, name: 'mapper uplinks and receipts', sql: MAPPER_ITEMS },
+  { version: 4, name: 'vendor attestations', sql: ATTESTATIONS },
 ];
 
 /** The database was written by an oracle with a newer schema, or by a build whose migrations differ. */

@@ -5,7 +5,7 @@
  */
 import { reasonName } from '../../../proofs/reasons.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, ItemFields, ItemStatus, PocKind, RewardRow, Side, StoredItem, VerdictUpdate,
+  AttestationRecord, EntropyRecord, EpochItem, HotspotRecord, ItemFields, ItemStatus, PocKind, RewardRow, Side, StoredItem, VerdictUpdate,
 } from '../model.js';
 import type { ItemCounts } from './store.js';
 
@@ -66,6 +66,24 @@ export function hotspotFromRow(row: HotspotRow): HotspotRecord {
     key: plainBytes(row.key), ...present('location', location), gainDdbi: row.gain_ddbi, region: row.region,
     assertedAtMs: row.asserted_at_ms, registeredMs: row.registered_ms,
     ...present('request', row.request && plainBytes(row.request)),
+  };
+}
+
+export interface AttestationRow {
+  vendor_key: Uint8Array; model: string; serial: string; issued_ms: number; certificate: Uint8Array; attested_ms: number;
+}
+
+export function attestationParams(key: Uint8Array, record: AttestationRecord): Record<string, unknown> {
+  return {
+    hotspot: key, vendorKey: record.vendorKey, model: record.model, serial: record.serial, issuedMs: record.issuedMs,
+    certificate: record.certificate, attestedMs: record.attestedMs,
+  };
+}
+
+export function attestationFromRow(row: AttestationRow): AttestationRecord {
+  return {
+    vendorKey: plainBytes(row.vendor_key), model: row.model, serial: row.serial, issuedMs: row.issued_ms,
+    certificate: plainBytes(row.certificate), attestedMs: row.attested_ms,
   };
 }
 

@@ -8,15 +8,15 @@ import Database from 'better-sqlite3';
 import { coverageBounds, type CoverageBounds, type CoverageQuery, type CoverageUplinks } from '../coverage-query.js';
 import { hexOf } from '../hex.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
+  AttestationRecord, EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
 } from '../model.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { migrate, pendingMigrations, SchemaVersionError } from './migrations.js';
 import { coverageFromRows, MAPPER_SQL, mapperReceiptParams, mapperUplinkParams } from './sqlite-mapper.js';
 import {
-  countsFrom, entropyFromRow, epochItemReader, hotspotFromRow, hotspotParams, itemFromRawRow, itemFromRow, itemParams,
+  attestationFromRow, attestationParams, countsFrom, entropyFromRow, epochItemReader, hotspotFromRow, hotspotParams, itemFromRawRow, itemFromRow, itemParams,
   rewardFromRow, verdictParams,
-  type CountRow, type EntropyRow, type EpochRow, type HotspotRow, type ItemRow, type RewardRecordRow,
+  type AttestationRow, type CountRow, type EntropyRow, type EpochRow, type HotspotRow, type ItemRow, type RewardRecordRow,
 } from './sqlite-rows.js';
 import type { HotspotSummary, ItemCounts, OracleStore, ReciprocityFacts } from './store.js';
 
@@ -36,6 +36,14 @@ const SQL = {
   hotspot: `SELECT ${HOTSPOT_COLUMNS} FROM hotspots WHERE key = ?`,
   allHotspots: `SELECT ${HOTSPOT_COLUMNS} FROM hotspots ORDER BY key`,
   hotspotCount: 'SELECT count(*) AS n FROM hotspots',
+  putAttestation: `INSERT INTO attestations (hotspot, vendor_key, model, serial, issued_ms, certificate, attested_ms)
+    VALUES (@hotspot, @vendorKey, @model, @serial, @issuedMs, @certificate, @attestedMs)
+    ON CONFLICT (hotspot) DO UPDATE SET vendor_key = excluded.vendor_key, model = excluded.model,
+      serial = excluded.serial, issued_ms = excluded.issued_ms, certificate = excluded.certificate,
+      attested_ms = excluded.attested_ms`,
+  deleteAttestation: 'DELETE FROM attestations WHERE hotspot = ?',
+  attestation: 'SELECT vendor_key, model, serial, issued_ms, certificate, attested_ms FROM attestations WHERE hotspot = ?',
+  attestationCounts: 'SELECT hex(vendor_key) AS vendor, count(*) AS n FROM attestations GROUP BY vendor_key',
   putEntropy: 'INSERT INTO entropy (epoch, data, time_ms, encoded) VALUES (?, ?, ?, ?) ON CONFLICT (epoch) DO NOTHING',
   entropy: 'SELECT epoch, data, time_ms, encoded FROM entropy WHERE epoch = ?',
   latestEntropy: 'SELECT epoch, data, time_ms, encoded FROM entropy ORDER BY epoch DESC LIMIT 1',
@@ -141,6 +149,7 @@ const MAX_ITEMS_PER_COMMIT = 4_096;
 export class SqliteStore implements OracleStore {
   private readonly sql: Statements;
   private readonly writeVerdicts: (updates: readonly VerdictUpdate[]) => void;
+  private readonly writeHotspot: (record: HotspotRecord, attestation: AttestationRecord | null | undefined) => void;
   private readonly writeItems: (items: readonly UploadedItem[]) => boolean[];
   private readonly readCoverage: (bounds: CoverageBounds) => CoverageUplinks;
   private readonly writeClose: (epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => void;
@@ -194,6 +203,11 @@ export class SqliteStore implements OracleStore {
       (rowid) => (this.sql.hotspotKeyByRowid.get(rowid) as { key: Uint8Array }).key,
     ));
     this.writeVerdicts = db.transaction((updates: readonly VerdictUpdate[]) => this.applyVerdicts(updates));
+    this.writeHotspot = db.transaction((record: HotspotRecord, attestation: AttestationRecord | null | undefined) => {
+      this.sql.putHotspot.run(hotspotParams(record));
+      if (attestation === null) this.sql.deleteAttestation.run(record.key);
+      else if (attestation !== undefined) this.sql.putAttestation.run(attestationParams(record.key, attestation));
+    });
     this.writeClose = db.transaction((epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]) => {
       if (this.sql.epochClosed.get(epoch) !== undefined) throw new EpochCloseError(`epoch ${epoch} is already closed`);
       this.sql.insertEpoch.run(epoch, closedMs);
@@ -215,9 +229,19 @@ export class SqliteStore implements OracleStore {
 
   // Registry
 
-  async putHotspot(record: HotspotRecord): Promise<void> {
-    this.sql.putHotspot.run(hotspotParams(record));
+  async putHotspot(record: HotspotRecord, attestation?: AttestationRecord | null): Promise<void> {
+    this.writeHotspot(record, attestation);
     this.hotspotCache.delete(hexOf(record.key));
+  }
+
+  async attestation(key: Uint8Array): Promise<AttestationRecord | undefined> {
+    const row = this.sql.attestation.get(key) as AttestationRow | undefined;
+    return row === undefined ? undefined : attestationFromRow(row);
+  }
+
+  async attestationCounts(): Promise<Map<string, number>> {
+    const rows = this.sql.attestationCounts.all() as { vendor: string; n: number }[];
+    return new Map(rows.map((row) => [row.vendor.toLowerCase(), row.n]));
   }
 
   async hotspot(key: Uint8Array): Promise<HotspotRecord | undefined> {
@@ -348,8 +372,10 @@ export class SqliteStore implements OracleStore {
     const row = this.sql.hotspot.get(key) as HotspotRow | undefined;
     if (!row) return undefined;
     const last = this.sql.lastReceived.get({ key }) as { beacon: number | null; witness: number | null };
+    const attestation = this.sql.attestation.get(key) as AttestationRow | undefined;
     return {
       hotspot: hotspotFromRow(row),
+      ...(attestation === undefined ? {} : { attestation: attestationFromRow(attestation) }),
       ...(last.beacon === null ? {} : { lastBeaconMs: last.beacon }),
       ...(last.witness === null ? {} : { lastWitnessMs: last.witness }),
       counts: countsFrom(this.sql.countsOf.all(key) as CountRow[]),

@@ -6,7 +6,7 @@
  */
 import type { CoverageQuery, CoverageUplinks } from '../coverage-query.js';
 import type {
-  EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
+  AttestationRecord, EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
 } from '../model.js';
 
 /** What reciprocity needs to know about one hotspot in a window. */
@@ -30,11 +30,20 @@ export interface HotspotSummary {
   readonly lastBeaconMs?: number;
   readonly lastWitnessMs?: number;
   readonly counts: ItemCounts;
+  /** Its vendor attestation, when it has one. */
+  readonly attestation?: AttestationRecord;
 }
 
 export interface OracleStore {
   // Registry
-  putHotspot(record: HotspotRecord): Promise<void>;
+  /**
+   * Registers or updates a hotspot and, in the same transaction, its attestation: `undefined` leaves the
+   * attestation as it is, `null` removes it, a record replaces it.
+   */
+  putHotspot(record: HotspotRecord, attestation?: AttestationRecord | null): Promise<void>;
+  attestation(key: Uint8Array): Promise<AttestationRecord | undefined>;
+  /** How many registered hotspots each vendor key has attested, keyed by lower-case hex. */
+  attestationCounts(): Promise<Map<string, number>>;
   hotspot(key: Uint8Array): Promise<HotspotRecord | undefined>;
   /** The records of those keys that are registered, keyed by lower-case hex. */
   hotspots(keys: readonly Uint8Array[]): Promise<Map<string, HotspotRecord>>;
