@@ -25,7 +25,7 @@ import { onFreshStack } from './fresh-stack.js';
 import { filterLog } from './log.js';
 import { Mapper } from './mapper.js';
 import { pacedSpacingMs } from './mapper-trigger.js';
-import { onboard } from './onboarding.js';
+import { onboard, storedCertificate } from './onboarding.js';
 import { pocChannelOf, tuneRadio, type PocChannel } from './poc-channel.js';
 import type { Clock, Flash, Gps, Http, KeyValue, Log, Radio, RadioPacket, Rng, Signer, Verifier } from './ports.js';
 import { ReceiptQueue } from './receipt-queue.js';
@@ -55,6 +55,11 @@ export interface HotspotPorts {
 export interface HotspotOptions {
   readonly ports: HotspotPorts;
   readonly settings: Settings;
+  /**
+   * The device's identity, when the entry point has loaded it already (the device does at boot, before
+   * it has settings); otherwise the Hotspot loads it from `ports.kv`, making it on first boot.
+   */
+  readonly identity?: Identity;
 }
 
 export class Hotspot {
@@ -91,7 +96,7 @@ export class Hotspot {
     this.ports = ports;
     this.settings = settings;
     this.log = filterLog(ports.log, settings.logLevel);
-    this.identity = loadIdentity({ kv: ports.kv, rng: ports.rng, createSigner: ports.createSigner, log: this.log });
+    this.identity = options.identity ?? loadIdentity({ kv: ports.kv, rng: ports.rng, createSigner: ports.createSigner, log: this.log });
     this.channel = pocChannelOf(settings);
     const { settings: lora, dataRate, beaconAirtimeMs, uplinkAirtimeMs } = this.channel;
     this.txChannel = {
@@ -257,10 +262,13 @@ export class Hotspot {
       ? this.mapper?.position()
       : { latE7: Math.round(location.lat * 1e7), lonE7: Math.round(location.lon * 1e7) };
     if (position === undefined) throw new Error('no location in the settings (nor a GPS fix): the device cannot onboard itself');
+    // Read here rather than kept: onboarding is rare, and the certificate is ~170 bytes of heap.
+    const { certificate, problem } = storedCertificate(this.ports.kv, this.identity.publicKey);
+    if (problem !== undefined) this.log.write('warn', 'attestation not sent', { reason: problem });
     const outcome = await onboard({
       http: this.ports.http, clock: this.ports.clock, signer: this.identity.signer, oracleUrl, region,
-      location: position, gainDdbi: Math.round(antennaGainDbi * 10),
+      location: position, gainDdbi: Math.round(antennaGainDbi * 10), certificate,
     });
-    this.log.write('info', 'onboarded', { outcome, region });
+    this.log.write('info', 'onboarded', { outcome, region, certificate: certificate === undefined ? 'none' : 'sent' });
   }
 }

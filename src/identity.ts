@@ -91,6 +91,7 @@ export function loadIdentity(options: IdentityOptions): Identity {
     throw new IdentityError('BadSigner', 'createSigner did not return a signer with a 32-byte public key');
   }
   const identity = { signer, publicKey, address: hotspotAddress(publicKey), shortName: shortName(publicKey), created };
-  log?.write('info', created ? 'identity created' : 'identity loaded', { hotspot: identity.address, name: identity.shortName });
+  // The public key's two forms only: this line is how a new device tells its owner who it is.
+  log?.write('info', 'identity', { address: identity.address, short: identity.shortName, created: created ? 'yes' : 'no' });
   return identity;
 }

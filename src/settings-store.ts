@@ -37,7 +37,7 @@ export function settingsFromJson(text: string): Settings {
 }
 
 /** UTF-8 text to a string, for a store that hands values back as bytes; ASCII and 2–3 byte sequences. */
-function decodeUtf8(bytes: Uint8Array): string {
+export function decodeUtf8(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];

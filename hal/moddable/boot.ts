@@ -4,30 +4,29 @@
  * (tools/xs/scenarios/hotspot-rig.ts) with the device's ports:
  *
  *   mc/config ─ board, receipt partition label, SNTP host
- *   Timer, Time, Date.now ─ ModdableClock              Math.random ─ HardwareRng
- *   Preference ─ PreferenceKeyValue ─ settings          trace ─ TraceLog
- *   flash ─ PartitionFlash (the "covey" partition)      http Request ─ ModdableHttp
- *   device.io ─ (AXP192 rail on) ─ openRadio(board)
- *   device.io.Serial ─ openSerialGps(board), mapper role only; a hotspot gets NoGps
- *   wifi, sntp ─ Network: joins Wi-Fi and sets the clock, in the background
- *   ─▶ new Hotspot({ports, settings}).start()   (the status line is the Hotspot's)
- *   device.io.Serial ─ SerialConsole on the USB port ─▶ hotspot.openConsoleAnswer; log lines go through it
+ *   Timer, Time, Date.now ─ ModdableClock              trace ─ TraceLog (until the console opens)
+ *   Preference ─ PreferenceKeyValue                    device.io.Serial ─ SerialConsole ─▶ Provisioning
+ *   wifi ─ station mode (the RF on) ─ Math.random ─ HardwareRng ─ the device key (loaded, or made and stored)
+ *   NVS "mode" = "selftest" ─▶ the self-test (hal/moddable/selftest.ts), then idle in state "selftest"
+ *   Preference "settings" ─▶ startRuntime (hotspot-start.ts): Network, flash, radio, GPS, Hotspot.start()
+ *
+ * Order, and why. The console opens first, in every state, so that a device fresh from the factory can be
+ * given its settings, seed or certificate over USB (provisioning.ts), and every later log line leaves
+ * through it, never inside an answer line (console.ts). The key comes next, before the settings are even
+ * read: a new device shows who it is (`info identity address=… short=… created=yes`, the public key only)
+ * on its first boot. Wi-Fi goes into station mode just before, without joining anything, because the
+ * hardware RNG is truly random only with the RF on (hal/moddable/rng.ts). Then either the self-test (one
+ * boot, when NVS says so), or the settings: with them the hotspot starts; without them the device waits,
+ * and settings that arrive over the console start it at once, without a restart.
  *
  * Nothing here waits for the network: Wi-Fi and SNTP run in the background (hal/moddable/network.ts), so a
- * hotspot with no access point in reach still listens. Wi-Fi goes into station mode before the Hotspot is
- * built, because building it draws the device key on first boot, and the hardware RNG is truly random only
- * with the RF on (hal/moddable/rng.ts).
+ * hotspot with no access point in reach still listens.
  *
  * A device that cannot run (no settings, settings that do not validate, the mapper role on a board
- * without a GPS, no receipt partition, no radio, a GPS UART that does not open) says why on the console,
- * again every minute so that a serial monitor attached later sees it too, and stays idle: it neither
- * restarts in a loop nor transmits.
- *
- * The GPS is opened only in the mapper role: a T-Beam hotspot leaves its GPS rail (AXP192 LDO3) off.
- * The serial console (hal/moddable/console.ts) opens once the Hotspot runs; from then on covey's log lines
- * are written through it rather than through `trace`, so that they never land inside an answer line. A
- * console that does not open (a debug build keeps the console pins for xsbug) is a warning, not a reason
- * to stay idle: the hotspot runs, and only the walk log cannot be read over USB.
+ * without a GPS, no receipt partition, no radio, a GPS UART that does not open, a stored key that is not a
+ * seed) says why, again every minute so that a serial monitor attached later sees it too, and stays idle
+ * with its console answering: it neither restarts in a loop nor transmits. A console that does not open
+ * (a debug build keeps the console pins for xsbug) is a warning, not a reason to stay idle.
  *
  * The XS traps (reference/moddable.md §5) need nothing installed here: no device module assigns
  * `this.name` on an error (they define a `name` getter), none uses TextEncoder, TextDecoder or
@@ -35,24 +34,23 @@
  * and no module body calls anything native (everything here is built inside `boot`). The XS tier runs
  * this entry point with those globals absent and the built-ins frozen (tests/xs/moddable-main-in-xs.test.ts).
  */
-import { createPortableSigner, filterLog, Hotspot, loadSettings, PortableVerifier, SETTINGS_KEY, SettingsError } from '../runtime.js';
-import type { Clock, Gps, Log, Radio } from '../../src/ports.js';
-import type { Role, Settings } from '../../src/settings.js';
-import { boards, type Board } from '../boards/index.js';
-import { openConsole, type SerialConsole } from './console.js';
+import { createPortableSigner, filterLog, loadIdentity, type Hotspot, type Identity } from '../runtime.js';
+import type { Clock, Log, TimerHandle } from '../../src/ports.js';
+import type { Settings } from '../../src/settings.js';
+import type { Board } from '../boards/index.js';
+import { openConsole, type ConsoleAnswerOpener, type SerialConsole } from './console.js';
 import { ModdableClock } from './clock.js';
 import { readDeviceConfig, type DeviceConfig } from './device-config.js';
-import { PartitionFlash } from './flash.js';
-import { NoGps } from './gps.js';
-import { ModdableHttp } from './http.js';
-import { PreferenceKeyValue, PREFERENCE_DOMAIN } from './key-value.js';
+import { startRuntime, readSettings } from './hotspot-start.js';
+import { PreferenceKeyValue } from './key-value.js';
 import type {
   FlashConstructor, PreferenceModule, RequestConstructor, SntpConstructor, TimeModule, TimerModule, TraceFunction, WiFiModule,
 } from './moddable-api.js';
-import { Network } from './network.js';
-import { openDeviceRadio, type DeviceIo } from './radio.js';
+import { enterStationMode, type Network } from './network.js';
+import { MODE_KEY, Provisioning, SELFTEST_MODE, type DeviceState } from './provisioning.js';
+import type { DeviceIo } from './radio.js';
 import { HardwareRng } from './rng.js';
-import { openSerialGps } from './serial-gps.js';
+import { runDeviceSelftest } from './selftest.js';
 import { TraceLog } from './trace-log.js';
 
 /** Moddable's modules and globals, as the entry point hands them over; `T`: the Timer module's timers. */
@@ -75,152 +73,220 @@ export interface DeviceModules<T> {
   readonly wallNow: () => number;
 }
 
+/**
+ * The device as boot left it, and as it goes on: the object is live, its fields follow the device (an
+ * unprovisioned device given settings over the console becomes `running`), so read `state` each time.
+ */
 export type BootOutcome =
   | {
       readonly state: 'running'; readonly hotspot: Hotspot; readonly network: Network; readonly clock: Clock;
       /** The USB serial console, or undefined when it could not be opened (logged). */
       readonly console: SerialConsole | undefined;
+      readonly identity: Identity;
     }
-  | { readonly state: 'unprovisioned' | 'failed'; readonly reason: string; readonly clock: Clock };
+  | {
+      readonly state: 'unprovisioned' | 'failed' | 'selftest'; readonly reason: string; readonly clock: Clock;
+      readonly console: SerialConsole | undefined;
+      /** Undefined when the key could not be loaded or made (the reason says why). */
+      readonly identity: Identity | undefined;
+    };
 
 /** How often an idle device repeats why it is idle, ms. */
 export const IDLE_REMINDER_MS = 60_000;
 
+/** The one line `covey selftest` gets while the hotspot runs: the test needs the radio to itself. */
+export const SELFTEST_SKIP_RUNNING = 'covey-selftest-end SKIP reason="hotspot running: set mode=selftest and restart"';
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Logs why the device is idle, now and every IDLE_REMINDER_MS. */
-function idle(clock: Clock, log: Log, state: 'unprovisioned' | 'failed', reason: string): BootOutcome {
-  const say = (): void => {
-    log.write(state === 'failed' ? 'error' : 'warn', state === 'failed' ? 'boot failed, idle' : 'not provisioned, idle', { reason });
-    clock.setTimer(say, IDLE_REMINDER_MS);
-  };
-  say();
-  return { state, reason, clock };
-}
-
-/** The settings, or why there are none to run with. */
-function readSettings(kv: PreferenceKeyValue): Settings | { state: 'unprovisioned' | 'failed'; reason: string } {
-  try {
-    const settings = loadSettings(kv);
-    if (settings !== undefined) return settings;
-    return {
-      state: 'unprovisioned',
-      reason: `no settings in NVS (domain ${PREFERENCE_DOMAIN}, key ${SETTINGS_KEY}): provision the device with its region, oracle URL and oracle key`,
-    };
-  } catch (error) {
-    const reason = error instanceof SettingsError ? `stored settings are not valid: ${error.message}` : `cannot read the settings: ${messageOf(error)}`;
-    return { state: 'failed', reason };
-  }
-}
-
-/** Why the settings' role cannot run on this board, or undefined when it can. */
-function roleProblem(board: Board, role: Role, io: DeviceIo): string | undefined {
-  if (role !== 'mapper') return undefined;
-  if (board.gps === undefined) {
-    const withGps = boards.filter((candidate) => candidate.gps !== undefined).map((candidate) => candidate.id);
-    return `the mapper role needs a GPS, and board ${board.id} (${board.name}) has none: set role "hotspot", or build for a board with one (${withGps.join(', ')})`;
-  }
-  if (io.Serial === undefined) return `the mapper role needs device.io.Serial for the GPS of board ${board.id}, and this build has none`;
-  return undefined;
-}
-
-/** A Gps port that may hold a UART. */
-type DeviceGps = Gps & { close?(): void };
-
-/** The board's GPS for a mapper (roleProblem has checked it is there); NoGps for a hotspot, whose GPS stays unpowered. */
-function openRoleGps(io: DeviceIo, board: Board, role: Role, clock: Clock, log: Log): DeviceGps {
-  if (role !== 'mapper' || io.Serial === undefined) return new NoGps();
-  return openSerialGps(board, { Serial: io.Serial, I2C: io.I2C }, {
-    clock,
-    onError: (error) => log.write('error', 'GPS read failed', { error: messageOf(error) }),
-  });
-}
-
-/** The device's runtime on its ports; throws if a part cannot be built. */
-function startHotspot<T>(modules: DeviceModules<T>, config: DeviceConfig, settings: Settings, clock: Clock, kv: PreferenceKeyValue, log: Log): Hotspot {
-  const flash = new PartitionFlash(new modules.Flash(config.receiptPartition));
-  const radio: Radio = openDeviceRadio(config.board, modules.io, {
-    clock,
-    delay: (ms) => modules.Timer.delay(ms),
-    onError: (error) => log.write('error', 'radio fault', { error: error.message }),
-  });
-  let gps: DeviceGps | undefined;
-  try {
-    gps = openRoleGps(modules.io, config.board, settings.role, clock, log);
-    const hotspot = new Hotspot({
-      ports: {
-        radio, clock, flash, kv, rng: new HardwareRng(modules.random), log, gps,
-        http: new ModdableHttp({ Request: modules.Request, clock }),
-        verifier: new PortableVerifier(), createSigner: createPortableSigner,
-      },
-      settings,
-    });
-    hotspot.start();
-    return hotspot;
-  } catch (error) {
-    gps?.close?.();
-    radio.close();
-    throw error;
-  }
-}
-
-/** The USB serial console answering through the hotspot, or undefined (with a warning) when it does not open. */
-function startConsole(io: DeviceIo, board: Board, hotspot: Hotspot, log: Log): SerialConsole | undefined {
+/** The USB serial console answering through `openAnswer`, or undefined (with a warning) when it does not open. */
+function startConsole(io: DeviceIo, board: Board, openAnswer: ConsoleAnswerOpener, log: Log): SerialConsole | undefined {
   if (io.Serial === undefined) {
     log.write('warn', 'no serial console: device.io has no Serial');
     return undefined;
   }
   try {
-    return openConsole(board, io.Serial, (line) => hotspot.openConsoleAnswer(line));
+    return openConsole(board, io.Serial, openAnswer);
   } catch (error) {
-    log.write('warn', 'serial console not opened: the walk log cannot be read over USB (a debug build keeps the console pins for xsbug)', {
+    log.write('warn', 'serial console not opened: nothing can be read or provisioned over USB (a debug build keeps the console pins for xsbug)', {
       error: messageOf(error),
     });
     return undefined;
   }
 }
 
-function warnIfHttps(settings: Settings, log: Log): void {
-  if (/^https:/i.test(settings.oracleUrl)) {
-    log.write('error', 'the oracle URL is https, and this build has no TLS: every request to it will fail', { oracle: settings.oracleUrl });
+/** Every field a state may have; the BootOutcome handed out is this object. */
+interface DeviceRecord {
+  state: DeviceState;
+  reason: string;
+  readonly clock: Clock;
+  console: SerialConsole | undefined;
+  identity: Identity | undefined;
+  hotspot: Hotspot | undefined;
+  network: Network | undefined;
+}
+
+/** The device from power-on: its state, and the moves between states. */
+class Device<T> {
+  readonly record: DeviceRecord;
+  private readonly modules: DeviceModules<T>;
+  private readonly clock: ModdableClock<T>;
+  /** Log lines as `trace` or the console writes them; `log` filters them by the settings' level. */
+  private readonly serial: TraceLog;
+  private log: Log;
+  private reminder: TimerHandle | undefined;
+  private selftestRunning: boolean;
+  private config: DeviceConfig | undefined;
+  private kv: PreferenceKeyValue | undefined;
+
+  constructor(modules: DeviceModules<T>) {
+    this.modules = modules;
+    // Log lines go to `trace` until the console is open, then through it (see startConsole).
+    this.serial = new TraceLog((text) => (this.record.console === undefined ? modules.trace(text) : this.record.console.log(text)));
+    this.log = filterLog(this.serial, 'info');
+    this.clock = new ModdableClock({
+      Timer: modules.Timer, Time: modules.Time, wallNow: modules.wallNow,
+      onCallbackError: (error) => this.log.write('error', 'timer callback threw', { error: messageOf(error) }),
+    });
+    this.record = { state: 'unprovisioned', reason: '', clock: this.clock, console: undefined, identity: undefined, hotspot: undefined, network: undefined };
+    this.reminder = undefined;
+    this.selftestRunning = false;
+    this.config = undefined;
+    this.kv = undefined;
+  }
+
+  /** Power-on, up to the state the device then stays in or runs in. */
+  boot(): void {
+    const { modules } = this;
+    try {
+      this.config = readDeviceConfig(modules.config);
+    } catch (error) {
+      return this.idle('failed', messageOf(error));
+    }
+    const { board, receiptPartition } = this.config;
+    this.log.write('info', 'covey booting', { board: board.id, partition: receiptPartition });
+    const kv = new PreferenceKeyValue(modules.Preference);
+    this.kv = kv;
+    const provisioning = new Provisioning({
+      kv, board, device: this.record, onSettings: (settings) => this.onSettings(settings), selftest: () => this.consoleSelftest(),
+    });
+    this.record.console = startConsole(modules.io, board, (line) => provisioning.openAnswer(line), this.log);
+    // Written through the console itself when it opened: the first line a host sees there.
+    if (this.record.console !== undefined) this.log.write('info', 'serial console open', { port: this.record.console.port });
+    enterStationMode(modules.WiFi);
+    try {
+      this.record.identity = loadIdentity({ kv, rng: new HardwareRng(modules.random), createSigner: createPortableSigner, log: this.log });
+    } catch (error) {
+      return this.idle('failed', `no device key: ${messageOf(error)}`);
+    }
+    if (this.takeSelftestMode(kv)) return this.selftest(undefined);
+    const settings = readSettings(kv);
+    if ('state' in settings) return this.idle(settings.state, settings.reason);
+    this.start(settings);
+  }
+
+  /** Says why the device is idle, now and every IDLE_REMINDER_MS, until it leaves the state. */
+  private idle(state: 'unprovisioned' | 'failed' | 'selftest', reason: string): void {
+    this.stopReminder();
+    this.record.state = state;
+    this.record.reason = reason;
+    const say = (): void => {
+      if (state === 'failed') this.log.write('error', 'boot failed, idle', { reason });
+      else if (state === 'unprovisioned') this.log.write('warn', 'not provisioned, idle', { reason });
+      else this.log.write('info', 'self-test done, idle until restarted', { reason });
+      this.reminder = this.clock.setTimer(say, IDLE_REMINDER_MS);
+    };
+    say();
+  }
+
+  private stopReminder(): void {
+    if (this.reminder !== undefined) this.clock.clearTimer(this.reminder);
+    this.reminder = undefined;
+  }
+
+  /** Starts the runtime with `settings`; a device that cannot goes idle in state failed, saying why. */
+  private start(settings: Settings): void {
+    const { config, kv, record } = this;
+    if (config === undefined || kv === undefined || record.identity === undefined) return;
+    this.stopReminder();
+    this.log = filterLog(this.serial, settings.logLevel);
+    try {
+      const runtime = startRuntime(this.modules, config, settings, record.identity, this.clock, kv, this.log);
+      record.hotspot = runtime.hotspot;
+      record.network = runtime.network;
+      record.state = 'running';
+      record.reason = '';
+    } catch (error) {
+      this.idle('failed', messageOf(error));
+    }
+  }
+
+  /**
+   * Settings stored over the console: a device waiting for settings (or idle on bad ones) starts with them
+   * right after the answer has gone out; a running one, or one in its self-test, needs a restart.
+   */
+  private onSettings(settings: Settings): boolean {
+    const { state, identity } = this.record;
+    if ((state !== 'unprovisioned' && state !== 'failed') || this.selftestRunning || identity === undefined) return false;
+    // On a turn of its own: the done line leaves first, and the start runs on a fresh stack.
+    this.clock.setTimer(() => {
+      if (this.record.state === 'unprovisioned' || this.record.state === 'failed') this.start(settings);
+    }, 0);
+    return true;
+  }
+
+  /** Reads and deletes the one-shot boot mode; true when it asks for the self-test. */
+  private takeSelftestMode(kv: PreferenceKeyValue): boolean {
+    let mode: unknown;
+    try {
+      mode = kv.get(MODE_KEY);
+      // Deleted before the test runs: a test that resets the board must not run again at every boot.
+      if (mode !== undefined) kv.delete(MODE_KEY);
+    } catch (error) {
+      this.log.write('warn', 'boot mode unreadable, booting normally', { error: messageOf(error) });
+      return false;
+    }
+    return mode === SELFTEST_MODE;
+  }
+
+  /** `covey selftest`: runs it unless the hotspot runs or a test already does; undefined when it started. */
+  private consoleSelftest(): string | undefined {
+    if (this.record.state === 'running') return SELFTEST_SKIP_RUNNING;
+    if (this.selftestRunning) return 'covey-error a self-test is running';
+    this.selftest({ state: this.record.state as 'unprovisioned' | 'failed' | 'selftest', reason: this.record.reason });
+    return undefined;
+  }
+
+  /**
+   * Runs the self-test, its lines written as log lines are (through the console when it is open). The
+   * device is in state selftest meanwhile; afterwards it returns to `back`, or, after the boot-mode test
+   * (`back` undefined), stays idle in state selftest until restarted.
+   */
+  private selftest(back: { state: 'unprovisioned' | 'failed' | 'selftest'; reason: string } | undefined): void {
+    const { config, kv, record } = this;
+    if (config === undefined || kv === undefined) return;
+    this.stopReminder();
+    this.selftestRunning = true;
+    record.state = 'selftest';
+    record.reason = 'running the self-test';
+    const write = (line: string): void => {
+      if (record.console === undefined) this.modules.trace(`${line}\n`);
+      else record.console.log(line);
+    };
+    const finish = (): void => {
+      this.selftestRunning = false;
+      if (back === undefined) this.idle('selftest', 'the boot-mode self-test ran: restart to run the hotspot');
+      else this.idle(back.state, back.reason);
+    };
+    runDeviceSelftest(this.modules, config.board, kv, write).then(finish, (error: unknown) => {
+      this.log.write('error', 'self-test did not complete', { error: messageOf(error) });
+      finish();
+    });
   }
 }
 
 export function boot<T>(modules: DeviceModules<T>): BootOutcome {
-  // Log lines go to `trace` until the console is open, then through it (see startConsole).
-  const sink: { console: SerialConsole | undefined } = { console: undefined };
-  const serial = new TraceLog((text) => (sink.console === undefined ? modules.trace(text) : sink.console.log(text)));
-  let log = filterLog(serial, 'info');
-  const clock = new ModdableClock({
-    Timer: modules.Timer, Time: modules.Time, wallNow: modules.wallNow,
-    onCallbackError: (error) => log.write('error', 'timer callback threw', { error: messageOf(error) }),
-  });
-  let config: DeviceConfig;
-  try {
-    config = readDeviceConfig(modules.config);
-  } catch (error) {
-    return idle(clock, log, 'failed', messageOf(error));
-  }
-  log.write('info', 'covey booting', { board: config.board.id, partition: config.receiptPartition });
-  const kv = new PreferenceKeyValue(modules.Preference);
-  const settings = readSettings(kv);
-  if ('state' in settings) return idle(clock, log, settings.state, settings.reason);
-  log = filterLog(serial, settings.logLevel);
-  const problem = roleProblem(config.board, settings.role, modules.io);
-  if (problem !== undefined) return idle(clock, log, 'failed', problem);
-  const network = new Network({
-    WiFi: modules.WiFi, SNTP: modules.SNTP, clock, log, wifi: settings.wifi, sntpHost: config.sntpHost,
-  });
-  network.start();
-  warnIfHttps(settings, log);
-  let hotspot: Hotspot;
-  try {
-    hotspot = startHotspot(modules, config, settings, clock, kv, log);
-  } catch (error) {
-    return idle(clock, log, 'failed', messageOf(error));
-  }
-  sink.console = startConsole(modules.io, config.board, hotspot, log);
-  // Written through the console itself when it opened: the first line a host sees there.
-  if (sink.console !== undefined) log.write('info', 'serial console open', { port: sink.console.port });
-  return { state: 'running', hotspot, network, clock, console: sink.console };
+  const device = new Device(modules);
+  device.boot();
+  return device.record as BootOutcome;
 }

@@ -1,6 +1,7 @@
 /**
  * The serial console on the device: the USB serial port read as lines, each handed to an opener
- * (`hotspot.openConsoleAnswer`, which knows `covey walk-log`, src/walk-log.ts), its answer written back.
+ * (provisioning.ts: the provisioning commands, and the running hotspot's `covey walk-log`,
+ * src/walk-log.ts), its answer written back. hal/moddable/boot.ts opens it at power-on, in every state.
  * The UART is an ECMA-419 Serial (`device.io.Serial`, reference/moddable.md §2) passed in, as radio.ts
  * takes SPI: port 0 on the MCU's console pins, or another UART routed to those pins (consolePorts).
  *
@@ -45,7 +46,7 @@ export const CONSOLE_PINS: { readonly [mcu in Mcu]: { readonly transmit: number;
 
 /** The console's rate in a Moddable build without the debugger (build/devices/esp32/xsProj-esp32/main/main.c). */
 export const CONSOLE_BAUD = 115_200;
-/** Longest input line kept; the only command is 14 characters. */
+/** Longest input line kept: a `covey put settings data` line with its 96 base64 characters is 120. */
 export const DEFAULT_MAX_LINE_BYTES = 128;
 /** Size of the output ring. */
 export const DEFAULT_OUTPUT_BYTES = 4096;
@@ -57,7 +58,7 @@ export type ConsoleAnswerOpener = (line: string) => ConsoleAnswer | undefined;
 
 export interface SerialConsoleOptions {
   readonly serial: { readonly io: ConsoleSerialClass; readonly port: number; readonly receive: number; readonly transmit: number; readonly baud: number };
-  /** Opens the answer to an input line (hotspot.openConsoleAnswer). */
+  /** Opens the answer to an input line (Provisioning.openAnswer). */
   readonly openAnswer: ConsoleAnswerOpener;
   /** Default DEFAULT_MAX_LINE_BYTES. */
   readonly maxLineBytes?: number;

@@ -42,6 +42,14 @@ export interface NetworkOptions {
   readonly sntpHost: string;
 }
 
+/**
+ * Puts the ESP32 in station mode without joining a network: its RF is then on, which makes esp_random()
+ * truly random (hal/moddable/rng.ts). Boot does this before the device key can be drawn, settings or not.
+ */
+export function enterStationMode(WiFi: Pick<WiFiModule, 'mode'>): void {
+  if (WiFi.mode !== STATION_MODE) WiFi.mode = STATION_MODE;
+}
+
 /** Doubles `first` for each attempt after the first, up to `max`. */
 function backoff(attempt: number, schedule: { readonly first: number; readonly max: number }): number {
   return Math.min(schedule.max, schedule.first * 2 ** Math.min(attempt, 16));
@@ -85,7 +93,7 @@ export class Network {
    */
   start(): void {
     if (this.currentState !== 'off') return;
-    this.options.WiFi.mode = STATION_MODE;
+    enterStationMode(this.options.WiFi);
     if (this.options.wifi === undefined) {
       this.currentState = 'offline';
       this.options.log.write('warn', 'no Wi-Fi in the settings: running offline, without wall time (no beacons, no receipts)', {});

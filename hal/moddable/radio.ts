@@ -10,11 +10,12 @@
  * DS §7.2.1, "POR"). The wait is skipped when the rail was already on (a soft restart).
  */
 import type { Board } from '../boards/types.js';
-import { Axp192, type I2cIoClass, type RailSettings, type SwitchableRail } from '../drivers/axp192.js';
+import type { I2cIoClass, SwitchableRail } from '../drivers/axp192.js';
 import type { DigitalClass, SpiClass } from '../drivers/ecma419.js';
 import { openRadio } from '../drivers/open-radio.js';
 import type { Clock, Radio } from '../../src/ports.js';
 import type { ConsoleSerialClass } from './console.js';
+import { switchOnRail } from './power-rail.js';
 import type { GpsIo } from './serial-gps.js';
 
 /** SX1276/77/78 DS §7.2.1: from power-on reset to the first SPI access, ms. */
@@ -51,24 +52,16 @@ export function radioRail(board: Board): SwitchableRail | undefined {
   return rail;
 }
 
-/** Switches on the radio's rail; true when it was off (so the chip is just powering up). */
-function powerRadio(board: Board, I2C: I2cIoClass, rail: SwitchableRail): boolean {
-  const chip = board.powerChip;
-  const bus = board.i2c;
-  if (chip === undefined || bus === undefined) throw new RangeError(`${board.id}: a power chip needs the board's I2C bus`);
-  const axp = new Axp192({ i2c: { io: I2C, data: bus.data, clock: bus.clock, address: chip.address } });
-  try {
-    if (axp.rail(rail).on) return false;
-    const { millivolts } = chip.rails[rail] as { millivolts: number };
-    axp.configure({ [rail]: { on: true, millivolts } } as RailSettings);
-    return true;
-  } finally {
-    axp.close();
-  }
+/**
+ * Powers the radio where it hangs on a power-chip rail: switches the rail on and, when it was off, waits
+ * out the chip's power-on reset before anything talks to it.
+ */
+export function powerRadio(board: Board, I2C: I2cIoClass, delay: (ms: number) => void): void {
+  const rail = radioRail(board);
+  if (rail !== undefined && switchOnRail(board, I2C, rail)) delay(RADIO_POWER_UP_MS);
 }
 
 export function openDeviceRadio(board: Board, io: DeviceIo, options: DeviceRadioOptions): Radio {
-  const rail = radioRail(board);
-  if (rail !== undefined && powerRadio(board, io.I2C, rail)) options.delay(RADIO_POWER_UP_MS);
+  powerRadio(board, io.I2C, options.delay);
   return openRadio(board, { SPI: io.SPI, Digital: io.Digital }, { clock: options.clock, onError: options.onError });
 }

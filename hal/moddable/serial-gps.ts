@@ -9,8 +9,9 @@
  * driver simply hears nothing until its first sentence, and reports no fix until then.
  */
 import type { Board } from '../boards/types.js';
-import { Axp192, type I2cIoClass, type RailSettings, type SwitchableRail } from '../drivers/axp192.js';
+import type { I2cIoClass, SwitchableRail } from '../drivers/axp192.js';
 import { NmeaGps, type NmeaReceiverOptions, type SerialIoClass } from '../drivers/gps/nmea.js';
+import { switchOnRail } from './power-rail.js';
 
 /** The IO classes of `device.io` the GPS needs; I2C only on boards whose GPS has a power-chip rail. */
 export interface GpsIo {
@@ -29,27 +30,12 @@ export function gpsRail(board: Board): SwitchableRail | undefined {
   return (Object.keys(rails) as SwitchableRail[]).find((name) => /gps|gnss/i.test(rails[name]?.feeds ?? ''));
 }
 
-/** Switches on the GPS's rail unless it is on already (a soft restart). */
-function powerGps(board: Board, I2C: I2cIoClass | undefined, rail: SwitchableRail): void {
-  const chip = board.powerChip;
-  const bus = board.i2c;
-  if (chip === undefined || bus === undefined || I2C === undefined) throw new RangeError(`${board.id}: its GPS rail needs the board's I2C bus and io.I2C`);
-  const axp = new Axp192({ i2c: { io: I2C, data: bus.data, clock: bus.clock, address: chip.address } });
-  try {
-    if (axp.rail(rail).on) return;
-    const { millivolts } = chip.rails[rail] as { millivolts: number };
-    axp.configure({ [rail]: { on: true, millivolts } } as RailSettings);
-  } finally {
-    axp.close();
-  }
-}
-
 /** Opens the board's GPS; a RangeError when the board has none (use NoGps from ./gps.js there). */
 export function openSerialGps(board: Board, io: GpsIo, options: SerialGpsOptions = {}): NmeaGps {
   const gps = board.gps;
   if (gps === undefined) throw new RangeError(`${board.id} has no GPS`);
   const rail = gpsRail(board);
-  if (rail !== undefined) powerGps(board, io.I2C, rail);
+  if (rail !== undefined) switchOnRail(board, io.I2C, rail);
   const { port, receive, transmit, baud } = gps;
   return new NmeaGps({ ...options, serial: { io: io.Serial, port, receive, transmit, baud } });
 }

@@ -51,6 +51,11 @@ export interface GpsEmulatorOptions {
   readonly wiring?: { readonly port: number; readonly receive: number; readonly baud: number };
   /** False while the module's supply is off: it sends nothing. Default: always on. */
   readonly powered?: () => boolean;
+  /**
+   * Fault: every sentence goes out with a wrong checksum (its last hex digit changed), as from a module
+   * whose UART line drops or flips bits. Default false.
+   */
+  readonly badChecksums?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -143,7 +148,8 @@ export class GpsEmulator {
 
   /** One epoch's RMC, GGA and GSA as bytes, for a receiver whose clock reads `timeMs` (UTC, ms since 1970). */
   sentencesAt(timeMs: number): Uint8Array {
-    return asciiBytes(this.epochText(timeMs));
+    const text = this.epochText(timeMs);
+    return asciiBytes(this.options.badChecksums === true ? text.replace(/([0-9A-F])\r\n/g, (_, digit: string) => `${digit === '0' ? '1' : '0'}\r\n`) : text);
   }
 
   /** Every epoch on the period grid in [fromMs, toMs), one after another. */

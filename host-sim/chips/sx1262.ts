@@ -15,7 +15,8 @@
  * Not modelled: GFSK, LR-FHSS, RX duty cycle, StopTimerOnPreamble, header-mode or IQ mismatches
  * between sender and receiver, the datasheet's errata (§15), current consumption.
  *
- * Faults to inject: stuckBusy(), stuckTx(), corruptSpiReads(), brownOut().
+ * Faults to inject: stuckBusy(), holdBusyHigh(), stuckTx(), corruptSpiReads(), removeFromBus(), stickMisoBit(),
+ * brownOut().
  */
 import type { Clock } from '../../src/ports.js';
 import type { Air, AirLink, AirReception, AirStation, AirTuning } from '../air/air.js';
@@ -92,6 +93,10 @@ export class Sx1262 implements AirStation, PinSide {
   private corruptFrame = false;
   private corruptFrames = 0;
   private corruptFill = 0xff;
+  /** removeFromBus: what MISO reads with no chip on it, or null. */
+  private absentLevel: number | null = null;
+  private stuckBit: { readonly bit: number; readonly level: 0 | 1 } | null = null;
+  private busyHeld = false;
 
   constructor(options: Sx1262Options) {
     this.pins = options.pins;
@@ -111,6 +116,28 @@ export class Sx1262 implements AirStation, PinSide {
   /** BUSY stays high until the next reset (a hung chip). */
   stuckBusy(): void {
     this.core.stuckBusy = true;
+  }
+
+  /**
+   * BUSY reads high whatever the chip does, through resets too: a chip that a reset does not revive, or a
+   * BUSY line shorted high. `false` releases it.
+   */
+  holdBusyHigh(held = true): void {
+    this.busyHeld = held;
+  }
+
+  /**
+   * Takes the chip off the bus: every MISO byte reads `level` (0x00 pulled low, 0xFF floating high) and
+   * BUSY reads low, as nothing drives it. `null` puts the chip back.
+   */
+  removeFromBus(level: 0x00 | 0xff | null): void {
+    this.absentLevel = level;
+  }
+
+  /** Bit `bit` (0–7) of every byte on MISO is stuck at `level`; `null` heals it. */
+  stickMisoBit(bit: number | null, level: 0 | 1 = 0): void {
+    if (bit !== null && (!Number.isInteger(bit) || bit < 0 || bit > 7)) throw new RangeError('bit must be 0–7');
+    this.stuckBit = bit === null ? null : { bit, level };
   }
 
   /** The next transmission goes on air but never ends: no TxDone, the chip stays in TX until reset. */
@@ -228,7 +255,10 @@ export class Sx1262 implements AirStation, PinSide {
   }
 
   readLine(line: Line): 0 | 1 {
-    if (line === 'busy') return this.core.readBusy();
+    if (line === 'busy') {
+      if (this.busyHeld) return 1;
+      return this.absentLevel !== null ? 0 : this.core.readBusy();
+    }
     if (line === 'dio1') return this.core.dio1Level ? 1 : 0;
     return line === 'nss' ? this.nssLevel : this.resetLevel;
   }
@@ -255,8 +285,16 @@ export class Sx1262 implements AirStation, PinSide {
     for (let i = 0; i < bytes.length; i++) {
       const out = this.frameIgnored ? 0xff : misoByte(this.core, this.frame, this.frame.length);
       this.frame.push(bytes[i]);
-      bytes[i] = this.corruptFrame ? this.corruptFill : out;
+      bytes[i] = this.onMiso(this.corruptFrame ? this.corruptFill : out);
     }
+  }
+
+  /** What the wiring faults make of a byte on its way to the host. */
+  private onMiso(byte: number): number {
+    if (this.absentLevel !== null) return this.absentLevel;
+    const stuck = this.stuckBit;
+    if (stuck === null) return byte;
+    return stuck.level === 1 ? byte | (1 << stuck.bit) : byte & ~(1 << stuck.bit) & 0xff;
   }
 
   // --- frames, reset, interrupts -----------------------------------------------------------------
@@ -275,6 +313,7 @@ export class Sx1262 implements AirStation, PinSide {
     const frame = this.frame;
     this.frame = null;
     if (frame === null || frame.length === 0) return;
+    if (this.absentLevel !== null) return; // no chip on the bus: nobody runs the command
     if (this.frameIgnored) {
       this.violations.push(`${this.clock.now()} ms: command 0x${frame[0].toString(16)} sent while BUSY was high (ignored)`);
       return;

@@ -18,6 +18,17 @@ export type Corruption = { count: number } | { probability: number; rng: () => n
 
 export type DioListener = (dio: 0 | 1, rising: boolean) => void;
 
+/**
+ * Faults of the wiring rather than of the chip: no chip on the bus (MISO reads one level whatever is
+ * sent), or one bit of every byte the host reads stuck at 0 or 1 (a damaged MISO path or register cell).
+ */
+export interface BusFault {
+  /** No chip answers: every MISO byte reads this (0x00 pulled low, 0xFF floating high). */
+  absent?: number;
+  /** One bit (0–7) of every data byte read stuck at `level`. */
+  stuckBit?: { readonly bit: number; readonly level: 0 | 1 };
+}
+
 interface Frame {
   address: number | null;
   write: boolean;
@@ -39,6 +50,8 @@ export class Sx1276Registers {
   private dioLevels: [number, number] = [0, 0];
   private readonly dioListeners = new Set<DioListener>();
   private corruption: Corruption | null = null;
+  /** Wiring faults (BusFault); empty when the bus is sound. */
+  readonly busFault: BusFault = {};
 
   constructor(readonly clock: Clock) {
     resetValues(this.lora);
@@ -74,6 +87,7 @@ export class Sx1276Registers {
 
   /** One byte each way. Without NSS low, or while the chip is not answering, MISO stays at 0. */
   exchange(mosi: number): number {
+    if (this.busFault.absent !== undefined) return this.busFault.absent;
     const frame = this.frame;
     if (frame === null || !this.answering) return 0;
     if (frame.address === null) {
@@ -88,7 +102,13 @@ export class Sx1276Registers {
       this.write(address, mosi);
       return 0;
     }
-    return this.corrupt(this.read(address));
+    return this.stick(this.corrupt(this.read(address)));
+  }
+
+  private stick(value: number): number {
+    const stuck = this.busFault.stuckBit;
+    if (stuck === undefined) return value;
+    return stuck.level === 1 ? value | (1 << stuck.bit) : value & ~(1 << stuck.bit) & 0xff;
   }
 
   corruptReads(corruption: Corruption | null): void {

@@ -73,6 +73,25 @@ export class Sx1276 {
     this.chip.corruptReads(corruption);
   }
 
+  /**
+   * Takes the chip off the bus: every MISO byte reads `level` (0x00: MISO pulled low, 0xFF: floating
+   * high), as on a board whose radio is missing, unpowered or not soldered. `null` puts it back.
+   */
+  removeFromBus(level: 0x00 | 0xff | null): void {
+    if (level === null) delete this.chip.busFault.absent;
+    else this.chip.busFault.absent = level;
+  }
+
+  /** Bit `bit` (0–7) of every data byte the host reads is stuck at `level`; `null` heals it. */
+  stickMisoBit(bit: number | null, level: 0 | 1 = 0): void {
+    if (bit === null) {
+      delete this.chip.busFault.stuckBit;
+      return;
+    }
+    if (!Number.isInteger(bit) || bit < 0 || bit > 7) throw new RangeError('bit must be 0–7');
+    this.chip.busFault.stuckBit = { bit, level };
+  }
+
   /** The chip browns out and restarts: every register at its reset value (FSK standby), FIFO empty. */
   brownOut(): void {
     this.chip.brownOut();

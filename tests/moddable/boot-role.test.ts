@@ -5,7 +5,7 @@
  * - A mapper opens the board's GPS with openSerialGps, and sends on its fixes; a hotspot gets NoGps and
  *   leaves the GPS unpowered.
  * - A mapper on a board without a GPS stays idle, saying why, naming the board, every minute.
- * - Once the hotspot runs, the console answers `covey walk-log` and log lines go through it.
+ * - The console opens at boot; once the hotspot runs it answers `covey walk-log`, and log lines go through it.
  */
 import { boot, IDLE_REMINDER_MS, type BootOutcome, type DeviceModules } from '../../hal/moddable/boot.js';
 import { boardById } from '../../hal/boards/index.js';
@@ -138,17 +138,18 @@ describe('the role picks the Gps port', () => {
     const reason = outcome.state !== 'running' ? outcome.reason : '';
     expect(reason).toMatch(/mapper role needs a GPS, and board heltec_v2 \(Heltec WiFi LoRa 32 V2\) has none/);
     expect(reason).toContain('tbeam_v1');
-    r.world.advance(2 * IDLE_REMINDER_MS);
-    const idle = r.traced.filter((line) => line.startsWith('error boot failed, idle '));
+    r.world.advance(2 * IDLE_REMINDER_MS + 100);
+    // The console is open from boot, so the reason goes out there.
+    const idle = r.serials.console[0].lines.filter((line) => line.startsWith('error boot failed, idle '));
     expect(idle).toHaveLength(3);
     expect(idle[0]).toContain('heltec_v2');
-    expect(r.serials).toEqual({ gps: [], console: [] });
+    expect(r.serials.gps).toEqual([]);
     expect(r.spi.opened).toBe(0);
   });
 });
 
 describe('the serial console', () => {
-  test('opens on port 0 once the hotspot runs; log lines then go through it, not trace', () => {
+  test('opens on port 0 at boot, before the hotspot starts; log lines then go through it, not trace', () => {
     const r = rig({ board: 'heltec_v2' });
     const outcome = boot(r.modules);
     expect(outcome.state === 'running' && outcome.console?.port).toBe(0);
@@ -156,8 +157,10 @@ describe('the serial console', () => {
     const uart = r.serials.console[0];
     expect(uart.lines[0]).toBe('info serial console open port=0');
     expect(uart.lines.filter((line) => line.startsWith('info status '))).toHaveLength(2);
-    expect(r.traced.some((line) => line.startsWith('info status '))).toBe(false);
-    expect(r.traced.some((line) => line.startsWith('info hotspot started '))).toBe(true);
+    expect(uart.lines.filter((line) => line.startsWith('info identity '))).toHaveLength(1);
+    expect(uart.lines.filter((line) => line.startsWith('info hotspot started '))).toHaveLength(1);
+    // Only what came before the console opened reached trace.
+    expect(r.traced).toEqual(['info covey booting board=heltec_v2 partition=covey\n']);
   });
 
   test('answers `covey walk-log` through the hotspot (a hotspot\'s queue holds no reports)', () => {

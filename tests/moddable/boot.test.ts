@@ -118,6 +118,14 @@ describe('provisioned', () => {
     expect(second.events).not.toContain('random');
   });
 
+  test('the hotspot runs with the identity loaded at boot: one key, made once, logged once', () => {
+    const { modules, lines } = rig({ settings: SETTINGS });
+    const outcome = boot(modules);
+    expect(outcome.state === 'running' && outcome.hotspot.identity).toBe(outcome.identity);
+    expect(starting(lines, 'info identity ')).toHaveLength(1);
+    expect(starting(lines, 'info identity ')[0]).toMatch(/ created=yes\n$/);
+  });
+
   test('an https oracle is called out at boot: this build has no TLS', () => {
     const { modules, lines } = rig({ settings: { ...SETTINGS, oracleUrl: 'https://oracle.test' } });
     expect(boot(modules).state).toBe('running');
@@ -126,13 +134,25 @@ describe('provisioned', () => {
 });
 
 describe('idle states', () => {
-  test('not provisioned: says so now and every minute, opens no radio and starts no Wi-Fi', () => {
-    const { modules, lines, events, world } = rig();
+  test('not provisioned: says so now and every minute, opens no radio and joins no Wi-Fi', () => {
+    const { modules, lines, events, world, env } = rig();
     const outcome = boot(modules);
     expect(outcome.state).toBe('unprovisioned');
     world.advance(2 * IDLE_REMINDER_MS);
     expect(starting(lines, 'warn not provisioned, idle ')).toHaveLength(3);
-    expect(events).toEqual([]);
+    // Station mode only, for the RF the first-boot key's random draw needs.
+    expect(events).toEqual(['wifi mode 1', 'random']);
+    expect(env.stats.wifiAttempts).toBe(0);
+  });
+
+  test('not provisioned: the key is made all the same, and only its public forms are logged', () => {
+    const { modules, lines, preference } = rig();
+    const outcome = boot(modules);
+    const identity = outcome.identity;
+    expect(starting(lines, 'info identity ')).toEqual([`info identity address=${identity?.address} short=${identity?.shortName} created=yes\n`]);
+    const seed = new Uint8Array(preference.get('covey', 'seed') as ArrayBuffer);
+    expect(seed).toHaveLength(32);
+    expect(lines.join('')).not.toContain(Buffer.from(seed).toString('hex'));
   });
 
   test('settings that do not validate: failed, naming the problem, at error level', () => {
@@ -156,11 +176,12 @@ describe('idle states', () => {
     expect(events).not.toContain('spi');
   });
 
-  test('no radio chip answering: failed, and no hotspot runs', () => {
-    const { modules, lines, world } = rig({ settings: SETTINGS, chipAbsent: true });
+  test('no radio chip answering: failed, no hotspot runs, and no network is joined', () => {
+    const { modules, lines, world, env } = rig({ settings: SETTINGS, chipAbsent: true });
     const outcome = boot(modules);
     expect(outcome.state !== 'running' && outcome.reason).toMatch(/RegVersion|version/i);
     world.advance(60_000);
     expect(starting(lines, 'info status ')).toHaveLength(0);
+    expect(env.stats.wifiAttempts).toBe(0);
   });
 });

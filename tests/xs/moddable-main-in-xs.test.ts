@@ -7,18 +7,22 @@
  * (no TextEncoder, TextDecoder or crypto globals, the built-ins frozen as after a preload); HTTP goes to
  * the fake oracle on the Node side, which verifies what it stores. That world's `device.io` has no
  * Serial, so the console stays closed there; ./entries/moddable-mapper.ts adds one, for a T-Beam booting
- * as a mapper with its GPS on one UART and the USB console on another.
+ * as a mapper with its GPS on one UART and the USB console on another, and ./entries/moddable-provision.ts
+ * one for a Heltec V2 with no settings that a host provisions over the console; that run is metered
+ * against the XS budget (tools/xs/xs-meter.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { fromHex, toHex } from '../../proofs/index.js';
 import { bundleWithModdableFakes } from '../../tools/xs/moddable-bundle.js';
 import { oracleAnswerer, XS_ORACLE_KEY } from '../../tools/xs/oracle-answerer.js';
+import { analyseRun, XS_BUDGET, type XsScenarioFigures } from '../../tools/xs/xs-meter.js';
 import { runScriptInXsHost, type XsHostRun } from '../../tools/xs/xs-host.js';
 import type { FakeOracle } from '../../host-sim/oracle/fake-oracle.js';
 import { recordsOf, storedOnce } from '../support/oracle-records.js';
 
 const ENTRY = fileURLToPath(new URL('../../tools/xs/moddable-fakes/main-scenario-entry.ts', import.meta.url));
 const MAPPER_ENTRY = fileURLToPath(new URL('./entries/moddable-mapper-entry.js', import.meta.url));
+const PROVISION_ENTRY = fileURLToPath(new URL('./entries/moddable-provision-entry.js', import.meta.url));
 
 interface Report {
   state: string;
@@ -164,9 +168,15 @@ describe('not provisioned', () => {
     expect(idle[0]).toContain('no settings in NVS');
   });
 
-  test('touches neither the radio nor Wi-Fi', () => {
+  test('makes its key all the same, and logs only its public forms', () => {
+    expect(withMessage(booted.report, 'info identity ')).toEqual([expect.stringMatching(/^info identity address=cv[a-z2-7]{55} short=[a-z2-7]{4}-[a-z2-7]{4} created=yes\n$/)]);
+    expect(booted.report.nvsKeys).toEqual(['seed']);
+  });
+
+  test('touches no radio, and Wi-Fi only to put it in station mode (the RF the key draw needs), joining nothing', () => {
     expect(booted.report.chipSpiTransactions).toBe(0);
-    expect(booted.report.wifiModes).toEqual([]);
+    expect(booted.report.wifiModes).toEqual([1]);
+    expect(booted.counters.wifiAttempts).toBe(0);
   });
 });
 
@@ -198,11 +208,12 @@ describe('T-Beam mapper with the USB console (9.5 minutes, no access point)', ()
 
   const consoleLines = (prefix: string) => report.consoleLines.filter((line) => line.startsWith(prefix));
 
-  test('boots as a mapper and opens the console on port 0; from then on log lines leave through it', () => {
+  test('opens the console on port 0 at boot and boots as a mapper; from then on log lines leave through it', () => {
     expect(report.state).toBe('running');
     expect(report.consolesOpened).toBe(1);
     expect(report.consoleLines[0]).toBe('info serial console open port=0');
-    expect(withMessage(report, 'info hotspot started ')[0]).toContain(' role=mapper ');
+    expect(consoleLines('info hotspot started ')[0]).toContain(' role=mapper ');
+    expect(withMessage(report, 'info hotspot started ')).toEqual([]);
     expect(withMessage(report, 'info status ')).toEqual([]);
     expect(consoleLines('info status ')).toHaveLength(9);
   });
@@ -233,5 +244,71 @@ describe('T-Beam mapper with the USB console (9.5 minutes, no access point)', ()
     expect(report.consoleLines.every((line) => /^(info|warn) /.test(line) || /^covey-walk(-end)? /.test(line))).toBe(true);
     expect(consoleLines('error ')).toEqual([]);
     expect(report.lines.filter((line) => line.startsWith('error '))).toEqual([]);
+  });
+});
+
+describe('Heltec V2 provisioned over its console, then running (5 minutes)', () => {
+  interface ProvisionReport extends Report {
+    answers: string[];
+    consoleRefusals: number;
+    consolesOpened: number;
+    settingsBytes: number;
+  }
+  let booted: Booted;
+  let report: ProvisionReport;
+  let figures: XsScenarioFigures;
+  /** The same board provisioned before power-on (settings in NVS), over the same 5 minutes. */
+  let atBoot: XsScenarioFigures;
+  beforeAll(async () => {
+    booted = await boot({ minutes: 5, provisionAtMs: 2_000 }, PROVISION_ENTRY);
+    report = booted.report as ProvisionReport;
+    figures = analyseRun(booted.run);
+    atBoot = analyseRun((await boot({ board: 'heltec_v2', minutes: 5 })).run);
+  });
+
+  test('answers `covey id` while unprovisioned, then takes the settings in 72-byte pieces, stop and wait', () => {
+    const [id, ...put] = report.answers;
+    expect(id).toMatch(new RegExp(`^covey-id key=${report.hotspot} address=cv[a-z2-7]{55} short=\\S+ board=heltec_v2 state=unprovisioned attested=no$`));
+    const pieces = Math.ceil(report.settingsBytes / 72);
+    expect(put).toEqual([
+      'covey-put ready name=settings',
+      ...Array.from({ length: pieces }, (_, i) => `covey-put ok name=settings have=${Math.min(72 * (i + 1), report.settingsBytes)}`),
+      `covey-put done name=settings bytes=${report.settingsBytes} restart=no`,
+    ]);
+    expect(report.consoleRefusals).toBe(0);
+  });
+
+  test('starts the hotspot on those settings without a restart, with the key made at first boot', () => {
+    expect(report.state).toBe('running');
+    expect(report.nvsKeys).toEqual(expect.arrayContaining(['seed', 'settings', 'beaconEpoch']));
+    expect(booted.counters.beaconsSent).toBeGreaterThanOrEqual(2);
+    expect(booted.counters).toMatchObject({ framesHeard: 2, receiptsMade: 2 });
+    const records = recordsOf(booted.oracle, fromHex(report.hotspot as string));
+    expect(records.reports).toHaveLength(booted.counters.beaconsSent);
+    expect(records).toMatchObject({ other: 0, badSignatures: 0 });
+  });
+
+  test(`live objects stay within ${XS_BUDGET.maxLiveSlots} slots and ${XS_BUDGET.maxLiveChunkBytes} chunk bytes above the baseline`, () => {
+    expect(figures.maxLiveSlots).toBeGreaterThan(0);
+    expect(figures.maxLiveSlots).toBeLessThanOrEqual(XS_BUDGET.maxLiveSlots);
+    expect(figures.maxLiveChunkBytes).toBeGreaterThan(0);
+    expect(figures.maxLiveChunkBytes).toBeLessThanOrEqual(XS_BUDGET.maxLiveChunkBytes);
+  });
+
+  test(`device code stays within ${XS_BUDGET.stackPeakSlots} slots of stack from where it was entered`, () => {
+    expect(figures.stackPeakAboveEntrySlots).toBeGreaterThan(0);
+    expect(figures.stackPeakAboveEntrySlots).toBeLessThanOrEqual(XS_BUDGET.stackPeakSlots);
+  });
+
+  test('no deeper than the same device provisioned before power-on: the hotspot started from a timer turn costs no more stack', () => {
+    // In both runs the peak is a turn that makes an HTTP request, which the fake client answers through
+    // the host's hostCall on the same stack; the hotspot's start is shallower in both.
+    expect(figures.stackPeakSlots).toBeLessThanOrEqual(atBoot.stackPeakSlots);
+    expect(figures.stackPeakAboveEntrySlots).toBeLessThanOrEqual(atBoot.stackPeakAboveEntrySlots as number);
+  });
+
+  test('nothing was logged at error level', () => {
+    expect(report.lines.filter((line) => line.startsWith('error '))).toEqual([]);
+    expect(booted.counters.logLines).toBeGreaterThan(0);
   });
 });
