@@ -7,7 +7,8 @@ import {
   AckStatus, beaconDigest, COORDINATE_SCALE, dataRateName, decodeBeacon, ENTROPY_PERIOD_MS, hotspotAddress,
   messageTypeName, MessageType, reasonName, shortName, toHex,
   type AckResult, type Beacon, type BeaconReport, type DecodedBatch, type Entropy, type Onboard, type UploadAck,
-  reportedUplink, type MapperReport, type MapperUplink, type WitnessReceipt,
+  reportedUplink, type DeviceCertificate, type MapperReceipt, type MapperReport, type MapperUplink,
+  type WitnessReceipt,
 } from '../proofs/index.js';
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -124,6 +125,23 @@ export function mapperUplinkFields(uplink: MapperUplink): Tree {
   };
 }
 
+/** A hotspot's hearing of a mapper uplink: the same fields as a witness receipt, quoting the uplink. */
+export function mapperReceiptFields(receipt: MapperReceipt): Tree {
+  const { beaconDigest: uplink, ...rest } = witnessReceiptFields(receipt);
+  return { uplink, ...rest };
+}
+
+export function deviceCertificateFields(certificate: DeviceCertificate): Tree {
+  return {
+    vendor: keyTree(certificate.vendor),
+    device: keyTree(certificate.device),
+    model: text(certificate.model),
+    serial: text(certificate.serial),
+    issued: timeLeaf(certificate.issuedMs),
+    signature: hex(certificate.signature),
+  };
+}
+
 export function mapperReportFields(report: MapperReport): Tree {
   return { uplink: mapperUplinkFields(reportedUplink(report)), ...sentFields(report) };
 }
@@ -136,6 +154,7 @@ export function onboardFields(onboard: Onboard): Tree {
     gain: dBiLeaf(onboard.gainDdbi),
     region: text(onboard.region),
     time: timeLeaf(onboard.timeMs),
+    ...(onboard.certificate === undefined ? {} : { certificate: hex(onboard.certificate) }),
     signature: hex(onboard.signature),
   };
 }

@@ -7,14 +7,15 @@
  * Decoding is proofs/'s strict decoding: anything it rejects is thrown as its DecodeError unchanged.
  */
 import {
-  CURRENT_VERSION, decodeBeacon, decodeBeaconReport, decodeCbor, decodeEntropy, decodeOnboard, decodeUploadAck,
-  decodeUploadBatch, decodeWitnessReceipt, DecodeError, DecodeFailure, isCoveyFrame, isMessageType, MessageType,
-  messageTypeName, verifyBeacon, verifyBeaconReport, verifyEntropy, verifyOnboard, verifyWitnessReceipt,
-  type Verifier,
+  CURRENT_VERSION, decodeBeacon, decodeBeaconReport, decodeCbor, decodeDeviceCertificate, decodeEntropy,
+  decodeMapperReceipt, decodeMapperReport, decodeOnboard, decodeUploadAck, decodeUploadBatch, decodeWitnessReceipt,
+  DecodeError, DecodeFailure, equalBytes, isCoveyFrame, isMessageType, MessageType, messageTypeName, reportedUplink,
+  toHex, verifyBeacon, verifyBeaconReport, verifyDeviceCertificate, verifyEntropy, verifyMapperReceipt,
+  verifyMapperReport, verifyMapperUplink, verifyOnboard, verifyWitnessReceipt, type Onboard, type Verifier,
 } from '../proofs/index.js';
 import {
-  ackFields, batchItemFields, beaconFields, beaconReportFields, entropyFields, onboardFields, witnessReceiptFields,
-  type Tree,
+  ackFields, batchItemFields, beaconFields, beaconReportFields, deviceCertificateFields, entropyFields,
+  mapperReceiptFields, mapperReportFields, onboardFields, witnessReceiptFields, type Tree,
 } from './describe-fields.js';
 import { checkBatchItem, checkSignature, expectSigner, type SignatureCheck } from './describe-checks.js';
 
@@ -75,7 +76,33 @@ type Describer = (bytes: Uint8Array, options: DescribeOptions) => {
   readonly fields: Tree;
   readonly signatures: SignatureCheck[];
   readonly problems?: string[];
+  /** The version this message was read as, where a type has more than one (Onboard). */
+  readonly version?: number;
 };
+
+/**
+ * An Onboard and, in version 2, the vendor certificate it carries: decoded and its vendor signature
+ * checked. Whether the vendor is trusted is the oracle's list, not something a message can say.
+ */
+function describeOnboard(onboard: Onboard, verifier: Verifier, key: Uint8Array | undefined): ReturnType<Describer> {
+  const signatures = [checkSignature('onboard request', onboard.hotspot, () => verifyOnboard(onboard, verifier))];
+  expectSigner(signatures, 'hotspot', onboard.hotspot, key);
+  const fields = onboardFields(onboard);
+  if (onboard.certificate === undefined) return { fields, signatures, version: 1 };
+  const problems: string[] = [];
+  try {
+    const certificate = decodeDeviceCertificate(onboard.certificate);
+    signatures.push(checkSignature('device certificate', certificate.vendor, () => verifyDeviceCertificate(certificate, verifier)));
+    if (!equalBytes(certificate.device, onboard.hotspot)) {
+      problems.push(`certificate: it names the device ${toHex(certificate.device)}, not this hotspot`);
+    }
+    return { fields: { ...fields, certificate: deviceCertificateFields(certificate) }, signatures, problems, version: 2 };
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    problems.push(`certificate: ${error.message}`);
+    return { fields, signatures, problems, version: 2 };
+  }
+}
 
 const DESCRIBERS: Partial<Record<MessageType, Describer>> = {
   [MessageType.Beacon]: (bytes, { verifier, key }) => {
@@ -104,11 +131,27 @@ const DESCRIBERS: Partial<Record<MessageType, Describer>> = {
     const check = checkSignature('witness receipt', key, (k) => verifyWitnessReceipt(receipt, k, verifier), NO_KEY);
     return { fields: witnessReceiptFields(receipt), signatures: [check] };
   },
-  [MessageType.Onboard]: (bytes, { verifier, key }) => {
-    const onboard = decodeOnboard(bytes);
-    const signatures = [checkSignature('onboard request', onboard.hotspot, () => verifyOnboard(onboard, verifier))];
-    expectSigner(signatures, 'hotspot', onboard.hotspot, key);
-    return { fields: onboardFields(onboard), signatures };
+  [MessageType.Onboard]: (bytes, { verifier, key }) => describeOnboard(decodeOnboard(bytes), verifier, key),
+  [MessageType.MapperReport]: (bytes, { verifier, key }) => {
+    const report = decodeMapperReport(bytes);
+    const uplink = reportedUplink(report);
+    const signatures = [
+      checkSignature('mapper report', uplink.mapper, () => verifyMapperReport(report, verifier)),
+      checkSignature('uplink in the report', uplink.mapper, () => verifyMapperUplink(uplink, verifier)),
+    ];
+    expectSigner(signatures, 'mapper', uplink.mapper, key);
+    return { fields: mapperReportFields(report), signatures };
+  },
+  [MessageType.MapperReceipt]: (bytes, { verifier, key }) => {
+    const receipt = decodeMapperReceipt(bytes);
+    const check = checkSignature('mapper receipt', key, (k) => verifyMapperReceipt(receipt, k, verifier), NO_KEY);
+    return { fields: mapperReceiptFields(receipt), signatures: [check] };
+  },
+  [MessageType.DeviceCertificate]: (bytes, { verifier, key }) => {
+    const certificate = decodeDeviceCertificate(bytes);
+    const signatures = [checkSignature('device certificate', certificate.vendor, () => verifyDeviceCertificate(certificate, verifier))];
+    expectSigner(signatures, 'vendor', certificate.vendor, key);
+    return { fields: deviceCertificateFields(certificate), signatures };
   },
   [MessageType.UploadBatch]: (bytes, { verifier, key }) => {
     const batch = decodeUploadBatch(bytes);
@@ -129,11 +172,11 @@ export function describeMessage(bytes: Uint8Array, options: DescribeOptions): De
   const type = detectMessageType(bytes);
   const describe = DESCRIBERS[type];
   if (describe === undefined) throw new DecodeError(DecodeFailure.UnknownType, `message type ${type}`);
-  const { fields, signatures, problems = [] } = describe(bytes, options);
+  const { fields, signatures, problems = [], version = CURRENT_VERSION[type] } = describe(bytes, options);
   return {
     type: messageTypeName(type),
     typeCode: type,
-    version: CURRENT_VERSION[type],
+    version,
     encoding: type === MessageType.Beacon ? 'frame' : 'cbor',
     size: bytes.length,
     fields,

@@ -55,6 +55,19 @@ export function keyFileText(seed: Uint8Array): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/**
+ * A new key in a new key file at `path`: the seed is 32 random bytes (RFC 8032 §5.1.5) from the OS
+ * CSPRNG, wiped from memory once written. Throws KeyFileError as writeKeyFile does.
+ */
+export function createKeyFile(path: string, options: { force?: boolean } = {}): LoadedKey {
+  const seed = new Uint8Array(randomBytes(32));
+  try {
+    return writeKeyFile(path, seed, options);
+  } finally {
+    seed.fill(0);
+  }
+}
+
 /** Writes a key file for `seed` at `path` (mode 0600). Refuses to replace an existing file unless `force`. */
 export function writeKeyFile(path: string, seed: Uint8Array, options: { force?: boolean } = {}): LoadedKey {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -106,24 +119,29 @@ function placeFile(temporary: string, path: string, force: boolean): void {
 
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
+/**
+ * The text of a file that holds a secret (`what` names it in the warning), and a warning when group or
+ * others may read it. POSIX permission bits only: Windows reports synthetic modes. A file that cannot be
+ * read throws node:fs's error.
+ */
+export function readSecretFile(path: string, what: string): { text: string; warning?: string } {
+  const mode = statSync(path).mode;
+  const text = readFileSync(path, 'utf8');
+  if (process.platform === 'win32' || (mode & 0o077) === 0) return { text };
+  const octal = (mode & 0o777).toString(8).padStart(4, '0');
+  return { text, warning: `${what} ${path} is readable by group or others (mode ${octal}); run: chmod 600 ${path}` };
+}
+
 /** Reads and checks a key file. Malformed files are errors; a file others can read is a warning. */
 export function readKeyFile(path: string): LoadedKey {
-  let text: string;
-  let mode: number;
+  let secret: { text: string; warning?: string };
   try {
-    mode = statSync(path).mode;
-    text = readFileSync(path, 'utf8');
+    secret = readSecretFile(path, 'key file');
   } catch (error) {
     throw new KeyFileError(`cannot read key file ${path}: ${errnoText(error)}`);
   }
-  const seed = parseKeyFile(text, path);
-  const warnings: string[] = [];
-  // POSIX permission bits only; Windows reports synthetic modes.
-  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    const octal = (mode & 0o777).toString(8).padStart(4, '0');
-    warnings.push(`key file ${path} is readable by group or others (mode ${octal}); run: chmod 600 ${path}`);
-  }
-  return loadedKey(seed, warnings);
+  const seed = parseKeyFile(secret.text, path);
+  return loadedKey(seed, secret.warning === undefined ? [] : [secret.warning]);
 }
 
 /** Checks a key file's text and returns its seed. */

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { SerialPortMock } from 'serialport';
 import {
   AckStatus, beaconDigest, decodeUploadBatch, encodeMapperReport, encodeUploadAck, hotspotAddress, Reason,
   reportedUplink, signMapperReport, signMapperUplink, toHex, verifyBatchItem, type AckResult, type MapperReport, type Signer,
@@ -22,12 +21,8 @@ import type { SerialBinding } from '../../tools/walk/serial-log.js';
 import { MAX_LINE_CHARS, parseWalkLog, WalkLogError } from '../../tools/walk/walk-log.js';
 import { expectOneLineFailure, type Run } from '../support/cli.js';
 import { hostVerifier, signerFor } from '../support/keys.js';
+import { MockBinding, scriptedBinding, type ScriptedPort } from '../support/mock-serial.js';
 
-/**
- * @serialport/binding-mock's MockBinding, reached through serialport's SerialPortMock: binding-mock's
- * package.json "exports" hide its type declarations from ES modules, serialport's do not.
- */
-const MockBinding = SerialPortMock.binding;
 const PORT = '/dev/ttyMAPPER0';
 const mapper = signerFor('walk mapper');
 const secondMapper = signerFor('second walk mapper');
@@ -83,31 +78,24 @@ function oddChunks(text: string): string[] {
  * records what is written) the device emits `chunks`, one per turn of the event loop, while the port is open.
  */
 function fakeMapper(chunks: readonly string[]): { binding: SerialBinding; written: () => string } {
-  MockBinding.createPort(PORT, { echo: false, record: true });
   let recording: Buffer = Buffer.alloc(0);
-  const binding: SerialBinding = {
-    open: async (options) => {
-      const port = await MockBinding.open(options);
-      let answered = false;
-      return {
-        read: (buffer, offset, length) => port.read(buffer, offset, length),
-        flush: () => port.flush(),
-        close: () => port.close(),
-        write: async (data) => {
-          await port.write(data);
-          recording = port.recording;
-          if (answered || !port.recording.toString('latin1').includes('covey walk-log\n')) return;
-          answered = true;
-          const emit = (i: number) => {
-            if (i >= chunks.length || !port.isOpen) return;
-            port.emitData(Buffer.from(chunks[i], 'latin1'));
-            setTimeout(() => emit(i + 1), 0);
-          };
-          setTimeout(() => emit(0), 0);
-        },
-      };
-    },
+  let answered = false;
+  const emit = (port: ScriptedPort, i: number): void => {
+    if (i >= chunks.length || !port.isOpen) return;
+    port.send(chunks[i], 'latin1');
+    setTimeout(() => emit(port, i + 1), 0);
   };
+  const binding = scriptedBinding(PORT, {
+    onOpen: () => {
+      answered = false;
+    },
+    onWrite: (port) => {
+      recording = port.recording();
+      if (answered || !recording.toString('latin1').includes('covey walk-log\n')) return;
+      answered = true;
+      setTimeout(() => emit(port, 0), 0);
+    },
+  });
   return { binding, written: () => recording.toString('latin1') };
 }
 

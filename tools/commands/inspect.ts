@@ -27,8 +27,10 @@ export function addInspectCommand(program: Command, context: CliContext): Comman
       [
         '',
         'Reads any covey message: a beacon frame, Entropy, BeaconReport, WitnessReceipt, UploadBatch,',
-        'UploadAck or Onboard. Beacons, beacon reports, onboard requests and batch items are checked',
-        'with the keys they carry; a bare witness receipt needs --key, entropy needs --oracle-key.',
+        'UploadAck, Onboard (with the vendor certificate of version 2), MapperReport, MapperReceipt or',
+        'DeviceCertificate. Messages that name their signer are checked with that key; a bare witness or',
+        'mapper receipt needs --key, entropy needs --oracle-key. A certificate signature that verifies says',
+        'nothing of whether its vendor is trusted: that is the oracle\'s list (covey oracle --trusted-vendors).',
         'Exits 1 if the message cannot be decoded, a signature is INVALID, or a batch item is unreadable.',
         '',
         'Examples:',

@@ -1,8 +1,7 @@
 /** `covey keygen`: a fresh ed25519 identity in a key file that only its owner can read. */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { toHex } from '../../proofs/index.js';
-import { KeyFileError, writeKeyFile } from '../keyfile.js';
+import { createKeyFile, KeyFileError } from '../keyfile.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
 
 interface KeygenOptions {
@@ -34,16 +33,12 @@ export function addKeygenCommand(program: Command, context: CliContext): Command
 }
 
 function keygen(options: KeygenOptions, io: CliIo): void {
-  // RFC 8032 §5.1.5: the secret key is 32 random bytes; node:crypto draws them from the OS CSPRNG.
-  const seed = new Uint8Array(randomBytes(32));
   let key;
   try {
-    key = writeKeyFile(options.out, seed, { force: options.force === true });
+    key = createKeyFile(options.out, { force: options.force === true });
   } catch (error) {
     if (error instanceof KeyFileError) throw new CliError(error.message);
     throw error;
-  } finally {
-    seed.fill(0);
   }
   const result = { file: options.out, publicKey: toHex(key.publicKey), address: key.address, shortName: key.shortName };
   if (options.json === true) {

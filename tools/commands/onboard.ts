@@ -1,21 +1,24 @@
 /**
  * `covey onboard`: register a hotspot with an oracle. Signs an Onboard request with a key file (the
- * location given as lat/lon or as an H3 cell), or submits a request a device printed, and shows what
- * the oracle answered.
+ * location given as lat/lon or as an H3 cell; with --certificate, version 2 carrying a vendor's device
+ * certificate), or submits a request a device printed, and shows what the oracle answered.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { cellToLatLng, isValidCell } from 'h3-js';
 import {
-  COORDINATE_SCALE, decodeOnboard, encodeOnboard, hotspotAddress, isDecodeError, signOnboard, type Onboard,
+  COORDINATE_SCALE, decodeOnboard, encodeOnboard, equalBytes, hotspotAddress, isDecodeError, signOnboard, type Onboard,
 } from '../../proofs/index.js';
 import { isRegionId, REGIONS } from '../../hal/radio/regions.js';
 import { KeyFileError, readKeyFile } from '../keyfile.js';
+import { readCertificateFile } from '../provision/certificate.js';
+import { ProvisionError } from '../provision/settings.js';
 import { messageBytes, readInput } from './inspect.js';
 import { CliError, guarded, reasonOf, type CliContext, type CliIo } from './io.js';
 
 interface OnboardOptions {
   readonly key?: string;
+  readonly certificate?: string;
   readonly request?: string;
   readonly lat?: string;
   readonly lon?: string;
@@ -32,6 +35,7 @@ export function addOnboardCommand(program: Command, context: CliContext): Comman
     .command('onboard')
     .description("register a hotspot's location, antenna gain and region with an oracle")
     .option('--key <file>', 'sign a new request with this key file')
+    .option('--certificate <file>', "with --key: carry this vendor device certificate (covey vendor attest), which must name the key's hotspot")
     .option('--request <file>', 'submit a signed request a device printed (raw or hex; - reads standard input)')
     .option('--lat <degrees>', 'asserted latitude, WGS 84')
     .option('--lon <degrees>', 'asserted longitude, WGS 84')
@@ -86,10 +90,25 @@ function signedRequest(options: OnboardOptions, io: CliIo): Onboard {
     if (error instanceof KeyFileError) throw new CliError(error.message);
     throw error;
   }
+  const certificate = options.certificate === undefined ? undefined : certificateFor(options.certificate, key.publicKey);
   return signOnboard({
     hotspot: key.publicKey, latE7: Math.round(lat * COORDINATE_SCALE), lonE7: Math.round(lon * COORDINATE_SCALE),
-    gainDdbi: Math.round(gain * 10), region, timeMs: Date.now(),
+    gainDdbi: Math.round(gain * 10), region, timeMs: Date.now(), ...(certificate === undefined ? {} : { certificate }),
   }, key.signer());
+}
+
+/** The certificate's bytes, checked here: decodable, signed by its vendor, and made out to this hotspot. */
+function certificateFor(path: string, hotspot: Uint8Array): Uint8Array {
+  try {
+    const { bytes, certificate } = readCertificateFile(path, '--certificate');
+    if (!equalBytes(certificate.device, hotspot)) {
+      throw new CliError(`--certificate ${path}: it is made out to ${hotspotAddress(certificate.device)}, not to the key's hotspot ${hotspotAddress(hotspot)}`);
+    }
+    return bytes;
+  } catch (error) {
+    if (error instanceof ProvisionError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 async function printedRequest(file: string, io: CliIo): Promise<Onboard> {
@@ -120,18 +139,25 @@ async function submit(oracle: string, body: Uint8Array): Promise<{ status: numbe
 
 async function onboardCommand(options: OnboardOptions, io: CliIo): Promise<number> {
   if ((options.key === undefined) === (options.request === undefined)) throw new CliError('give either --key or --request');
+  if (options.certificate !== undefined && options.key === undefined) {
+    throw new CliError('--certificate goes with --key: a printed request carries its certificate already, signed by the device');
+  }
   const onboard = options.key !== undefined ? signedRequest(options, io) : await printedRequest(options.request as string, io);
   const body = encodeOnboard(onboard);
   if (options.out !== undefined) writeFileSync(options.out, body);
   const request = {
     hotspot: hotspotAddress(onboard.hotspot), lat: onboard.latE7 / COORDINATE_SCALE, lon: onboard.lonE7 / COORDINATE_SCALE,
-    gainDbi: onboard.gainDdbi / 10, region: onboard.region,
+    gainDbi: onboard.gainDdbi / 10, region: onboard.region, attested: onboard.certificate !== undefined,
   };
   const result = options.oracle === undefined ? { request } : { request, ...(await submit(options.oracle, body)) };
   const failed = 'status' in result && result.status >= 300;
   if (options.json === true) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else {
-    io.stdout(`hotspot ${request.hotspot} at ${request.lat}, ${request.lon}, ${request.gainDbi} dBi, ${request.region}\n`);
+    io.stdout(`hotspot ${request.hotspot} at ${request.lat}, ${request.lon}, ${request.gainDbi} dBi, ${request.region}${request.attested ? ', with a vendor certificate' : ''}\n`);
+    if ('status' in result && !failed && isRecord(result.answer.attestation)) {
+      const { status, vendor, reason } = result.answer.attestation;
+      io.stdout(`attestation: ${String(status)}${vendor !== undefined ? ` (${String(vendor)})` : ''}${reason !== undefined ? ` (${String(reason)})` : ''}\n`);
+    }
     if (!('status' in result)) io.stdout(options.out !== undefined ? `signed request written to ${options.out}\n` : 'signed; not sent (no --oracle)\n');
     else if (!failed) io.stdout(`oracle: ${String(result.answer.status)} (${result.status})\n`);
   }
@@ -139,3 +165,5 @@ async function onboardCommand(options: OnboardOptions, io: CliIo): Promise<numbe
   if (failed) throw new CliError(`oracle refused (${result.status}): ${String(result.answer.error)}: ${String(result.answer.detail)}`);
   return 0;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;

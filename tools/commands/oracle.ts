@@ -7,6 +7,7 @@ import { OracleConfigError, oracleConfig, type OracleConfig } from '../oracle/co
 import { openOracle } from '../oracle/oracle.js';
 import { PreparePool } from '../oracle/prepare-pool.js';
 import { startServer } from '../oracle/server.js';
+import { parseTrustedVendors, TrustedVendorsError, type TrustedVendors } from '../oracle/trusted-vendors.js';
 import { CliError, guarded, reasonOf, type CliContext, type CliIo } from './io.js';
 
 interface OracleCommandOptions {
@@ -17,6 +18,7 @@ interface OracleCommandOptions {
   readonly config?: string;
   readonly quiet?: boolean;
   readonly workers: string;
+  readonly trustedVendors?: string;
 }
 
 export function addOracleCommand(program: Command, context: CliContext): Command {
@@ -30,11 +32,13 @@ export function addOracleCommand(program: Command, context: CliContext): Command
     .option('--config <file.json>', 'thresholds that differ from the defaults (docs/oracle.md)')
     .option('-q, --quiet', 'print only the start line and errors')
     .option('--workers <n>', 'worker threads that decode uploads and check signatures (0: on the main thread)', '0')
+    .option('--trusted-vendors <file.json>', 'vendors whose device certificates make a hotspot attested (docs/oracle.md)')
     .addHelpText('after', [
       '',
       'Serves docs/protocol.md §5 and docs/oracle.md: GET /v1/oracle, GET /v1/entropy, POST /v1/hotspots,',
       'POST /v1/receipts, GET /v1/hotspots/:id, GET /v1/epochs/:n/rewards, GET /healthz, GET /metrics.',
       'The key file defaults to <db>.key. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.',
+      'Without --trusted-vendors every hotspot is DIY; the file is {"vendors": [{"name": …, "publicKey": …}]}.',
       '',
       'Example:',
       '  $ covey oracle --db oracle.sqlite --port 8080',
@@ -52,6 +56,24 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new CliError(`${path}: the configuration is a JSON object`);
   return value as Record<string, unknown>;
+}
+
+/** The trusted-vendors file, checked before any file is created. */
+export function readTrustedVendors(path: string | undefined): TrustedVendors | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ENOENT';
+    throw new CliError(`--trusted-vendors: cannot read ${path}: ${missing ? 'no such file' : reasonOf(error)}`);
+  }
+  try {
+    return parseTrustedVendors(text, path);
+  } catch (error) {
+    if (error instanceof TrustedVendorsError) throw new CliError(`--trusted-vendors: ${error.message}`);
+    throw error;
+  }
 }
 
 function parseWorkers(text: string): number {
@@ -85,12 +107,13 @@ export function checkedConfig(path: string | undefined): { overrides: Record<str
 async function runOracle(options: OracleCommandOptions, io: CliIo): Promise<number> {
   const port = parsePort(options.port);
   const config = checkedConfig(options.config).overrides;
+  const trustedVendors = readTrustedVendors(options.trustedVendors);
   // Checked first: the key file (default <db>.key) is written before the database is opened.
   const dbDirectory = dirname(resolve(options.db));
   if (!existsSync(dbDirectory)) throw new CliError(`cannot open oracle store ${options.db}: its directory does not exist`);
   const workers = parseWorkers(options.workers);
   const { oracle, keyCreated, keyPath, warnings } = openOracle({
-    dbPath: options.db, keyPath: options.key, config,
+    dbPath: options.db, keyPath: options.key, config, trustedVendors,
     onVerifierRun: (run) => {
       if (options.quiet === true) return;
       const epochs = run.closedEpochs.length > 0 ? `; closed epoch ${run.closedEpochs.join(', ')}` : '';
@@ -115,6 +138,9 @@ async function runOracle(options: OracleCommandOptions, io: CliIo): Promise<numb
   if (keyCreated) io.stdout(`created the oracle key ${keyPath} (mode 0600)\n`);
   for (const warning of warnings) io.stderr(`covey oracle: warning: ${warning}\n`);
   io.stdout(`covey oracle listening on ${server.url} (database ${options.db}, public key ${toHex(oracle.publicKey)})\n`);
+  if (trustedVendors !== undefined) {
+    io.stdout(`trusting ${trustedVendors.size} vendor${trustedVendors.size === 1 ? '' : 's'} for attestation: ${trustedVendors.vendors.map((v) => v.name).join(', ') || 'none'}\n`);
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
