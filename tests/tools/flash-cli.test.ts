@@ -3,8 +3,10 @@
  * before any port is opened (no SDK, bad image, bad settings, --erase without the stub). Nothing here
  * opens a serial port: the port named does not exist, and a dry run must not need it.
  */
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { KNOWN_SDK_PATHS, sdkFile } from '../../tools/build/moddable-sdk.js';
 import { covey, expectOneLineFailure } from '../support/cli.js';
 import { fakeImage, imageFolder, settingsFolder } from './flash-fixtures.js';
 
@@ -60,6 +62,61 @@ test('without --image and without mcconfig: install the Moddable SDK or pass --i
   } finally {
     process.env.PATH = path;
   }
+});
+
+/**
+ * A Moddable SDK folder holding (empty) every file covey's manifests name, and a stand-in mcconfig that
+ * writes its arguments to a log and fails, so that covey flash stops after the build.
+ */
+function fakeSdk(): { env: Record<string, string>; log: string } {
+  const base = mkdtempSync(join(tmpdir(), 'covey-flash-sdk-'));
+  folders.push(base);
+  const moddable = join(base, 'moddable');
+  for (const path of KNOWN_SDK_PATHS) {
+    const file = sdkFile(path).replace('$(MODDABLE)', moddable);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
+  }
+  const bin = join(base, 'bin');
+  mkdirSync(bin);
+  const log = join(base, 'mcconfig.log');
+  writeFileSync(join(bin, 'mcconfig'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nexit 3\n`);
+  chmodSync(join(bin, 'mcconfig'), 0o755);
+  return { env: { PATH: `${bin}:${process.env.PATH ?? ''}`, MODDABLE: moddable, IDF_PATH: moddable }, log };
+}
+
+async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await run();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+describe('without --image, covey flash builds with mcconfig', () => {
+  test('a release build by default (no -d): a hotspot needs its USB port as its console', async () => {
+    const sdk = fakeSdk();
+    const run = await withEnv(sdk.env, () => covey(['flash', '--board', 'heltec_v3', '--port', PORT]));
+    expectOneLineFailure(run, /^covey flash: mcconfig failed \(exit status 3\)/);
+    const args = readFileSync(sdk.log, 'utf8').trim().split('\n');
+    expect(args.slice(0, 2)).toEqual(['-m', '-p']);
+    expect(args).not.toContain('-d');
+    expect(args).toEqual(expect.arrayContaining(['-t', 'build', 'board=heltec_v3']));
+  }, 60_000);
+
+  test('--debug builds for xsbug (-d), and does not go with --image', async () => {
+    const sdk = fakeSdk();
+    const run = await withEnv(sdk.env, () => covey(['flash', '--board', 'heltec_v3', '--port', PORT, '--debug']));
+    expect(run.code).toBe(1);
+    expect(readFileSync(sdk.log, 'utf8').trim().split('\n').slice(0, 3)).toEqual(['-d', '-m', '-p']);
+    const folder = track(imageFolder('esp32s3'));
+    expectOneLineFailure(await covey(['flash', '--board', 'heltec_v3', '--port', PORT, '--image', folder.dir, '--debug']), /^covey flash: --debug chooses how covey flash builds/);
+  }, 60_000);
 });
 
 test('an image for the wrong chip stops before the port, one line', async () => {

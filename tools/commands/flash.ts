@@ -22,6 +22,7 @@ interface FlashOptions {
   readonly port: string;
   readonly image?: string;
   readonly settings?: string;
+  readonly debug?: boolean;
   readonly erase?: boolean;
   readonly dryRun?: boolean;
   readonly baud: number;
@@ -51,6 +52,7 @@ export function addFlashCommand(program: Command, context: CliContext, dependenc
     .requiredOption('-b, --board <id>', 'the board, e.g. heltec_v3 (covey boards lists them)')
     .requiredOption('-p, --port <serial>', 'the serial port, e.g. /dev/ttyUSB0, /dev/cu.usbserial-0001, COM3')
     .option('-i, --image <dir>', "an image folder: ESP-IDF's flasher_args.json, or bootloader.bin, partition-table.bin and xs_esp32.bin (default: build with mcconfig)")
+    .option('--debug', 'without --image: build a debug image for xsbug (its USB port is then not a covey console)')
     .option('-s, --settings <dir>', 'also write <dir>/nvs.bin, made by covey provision --out <dir>, at the nvs partition (0x9000)')
     .option('--erase', 'erase the whole flash first (settings and the device key too)')
     .option('-n, --dry-run', 'check everything and print the plan without opening the port')
@@ -87,7 +89,8 @@ async function flash(options: FlashOptions, io: CliIo, dependencies: FlashDepend
   };
   const label = (name: string, value: string) => text(`${name.padEnd(9)} ${value}`);
 
-  const imageDirectory = options.image !== undefined ? resolve(process.cwd(), options.image) : await buildForFlash(board, label);
+  if (options.debug === true && options.image !== undefined) throw new CliError('--debug chooses how covey flash builds; it does not apply to an --image folder');
+  const imageDirectory = options.image !== undefined ? resolve(process.cwd(), options.image) : await buildForFlash(board, options.debug === true, label);
   const plan = planFlash({
     board, imageDirectory, partitionsCsv: PARTITIONS_CSV,
     settingsDirectory: options.settings === undefined ? undefined : resolve(process.cwd(), options.settings),
@@ -118,10 +121,10 @@ async function flash(options: FlashOptions, io: CliIo, dependencies: FlashDepend
   return 0;
 }
 
-async function buildForFlash(board: ReturnType<typeof boardById>, label: (name: string, value: string) => void): Promise<string> {
+async function buildForFlash(board: ReturnType<typeof boardById>, debug: boolean, label: (name: string, value: string) => void): Promise<string> {
   const mcconfig = findOnPath('mcconfig', process.env.PATH);
   if (mcconfig === undefined) throw new CliError(NO_SDK_HINT);
-  return buildImage({ root: ROOT, out: join(ROOT, 'build'), board, mcconfig, progress: label });
+  return buildImage({ root: ROOT, out: join(ROOT, 'build'), board, mcconfig, debug, progress: label });
 }
 
 function printPlan(plan: FlashPlan, options: FlashOptions, stub: boolean, label: (name: string, value: string) => void): void {

@@ -22,6 +22,11 @@ export interface BuildImageRequest {
   readonly out: string;
   readonly board: Board;
   readonly mcconfig: string;
+  /**
+   * A debug build (xsbug holds the USB port, so the device's serial console stays closed: no provisioning
+   * over USB, no covey monitor). Default false: a release build, what a hotspot runs.
+   */
+  readonly debug?: boolean;
   readonly progress: (label: string, text: string) => void;
 }
 
@@ -38,7 +43,7 @@ export async function buildImage(request: BuildImageRequest): Promise<string> {
   await bundleDeviceDependencies({ root, outDir: join(root, 'build') });
   const check = checkManifest(root, process.env);
   if (check.errors.length > 0) throw new FlashError(`manifest.json: ${check.errors.join('; ')}`);
-  const plan = planBuild({ root, out, board, flash: false, release: false });
+  const plan = planBuild({ root, out, board, flash: false, release: request.debug !== true });
   for (const file of plan.files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
