@@ -108,10 +108,17 @@ export class Provisioning {
   private readonly options: ProvisioningOptions;
   /** The value being received, if any. */
   private transfer: PutTransfer | undefined;
+  /**
+   * A new seed was stored in this boot: the identity in use is still the old one until the restart, so
+   * settings are kept for that restart (not started on the old key) and a certificate, which must name
+   * the new key, waits for it too.
+   */
+  private keyReplaced: boolean;
 
   constructor(options: ProvisioningOptions) {
     this.options = options;
     this.transfer = undefined;
+    this.keyReplaced = false;
   }
 
   /** True while a put is between its begin and its end. */
@@ -223,6 +230,7 @@ export class Provisioning {
   private storeSettings(bytes: Uint8Array): 'no' | 'required' {
     const settings = settingsFromJson(decodeUtf8(bytes));
     saveSettings(this.options.kv, settings);
+    if (this.keyReplaced) return 'required';
     return this.options.onSettings(settings) ? 'no' : 'required';
   }
 
@@ -230,12 +238,14 @@ export class Provisioning {
     // A stuck RNG or a zeroed file gives a constant: such a key would be shared by every device given it.
     if (bytes.every((b) => b === bytes[0])) throw new PutError('the seed is one byte repeated: not a key');
     this.options.kv.set(SEED_KEY, bytes);
+    this.keyReplaced = true;
     return 'required';
   }
 
   private storeAttestation(bytes: Uint8Array): 'no' {
     const identity = this.options.device.identity;
     if (identity === undefined) throw new PutError('this device has no key for a certificate to name');
+    if (this.keyReplaced) throw new PutError('the key stored in this boot takes effect at the restart: put the certificate after it');
     const problem = attestationProblem(bytes, identity.publicKey);
     if (problem !== undefined) throw new PutError(problem);
     this.options.kv.set(ATTEST_KEY, bytes);

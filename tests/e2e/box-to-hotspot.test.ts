@@ -312,7 +312,7 @@ describe('vendor', () => {
     ], b);
     expect(provisioned.stderr).toBe('');
     expect(provisioned.code).toBe(0);
-    expect(provisioned.stdout).toMatch(/^delivered settings, attest$/m);
+    expect(provisioned.stdout).toMatch(/^delivered attest, settings$/m);
     expect(await consoleId(b)).toMatchObject({ address: device.address, state: 'running', attested: true });
 
     // Wi-Fi, SNTP, entropy, a beacon, its upload refused as unknown: the device onboards with the certificate.

@@ -198,6 +198,28 @@ describe('seed', () => {
     expect(again.outcome.identity?.address).toBe(hotspotAddress(createPortableSigner(seed).publicKey));
   });
 
+  test('after a new seed, settings wait for the restart, and a certificate must come after it', () => {
+    const d = fresh();
+    expect(d.outcome.state).toBe('unprovisioned');
+    expect(put(d.world, d.uart, 'seed', seed, { replace: true }).pop()).toBe('covey-put done name=seed bytes=32 restart=required');
+    // Not started on the old key: the settings are kept for the boot that takes the new one.
+    expect(put(d.world, d.uart, 'settings', SETTINGS_JSON).pop()).toBe(`covey-put done name=settings bytes=${SETTINGS_JSON.length} restart=required`);
+    expect(storedSettings(d.preference)).toBeDefined();
+    expect(d.outcome.state).toBe('unprovisioned');
+    const vendor = signerFor('vendor');
+    const newKey = createPortableSigner(seed).publicKey;
+    const certificate = encodeDeviceCertificate(signDeviceCertificate({
+      vendor: vendor.publicKey, device: newKey, model: 'Heltec WiFi LoRa 32 V2', serial: 'HT2-000043', issuedMs: Date.UTC(2026, 0, 5),
+    }, vendor));
+    expect(put(d.world, d.uart, 'attest', certificate).pop()).toBe(
+      'covey-put error name=attest reason="the key stored in this boot takes effect at the restart: put the certificate after it"',
+    );
+    const again = fresh({ preference: d.preference });
+    expect(again.outcome.identity?.address).toBe(hotspotAddress(newKey));
+    expect(again.outcome.state).toBe('running');
+    expect(put(again.world, again.uart, 'attest', certificate).pop()).toBe(`covey-put done name=attest bytes=${certificate.length} restart=no`);
+  });
+
   test('a seed is 32 bytes, and not one byte repeated', () => {
     const d = fresh();
     expect(put(d.world, d.uart, 'seed', seed.subarray(0, 31), { replace: true })).toEqual(['covey-put error name=seed reason="a seed is 32 bytes, not 31"']);

@@ -55,7 +55,7 @@ describe('provisionOverConsole', () => {
     expect(device.received).toContain(`covey put seed begin 32 ${(await import('node:zlib')).crc32(seed).toString(16).padStart(8, '0')} replace`);
     expect(device.stored.get('seed')).toEqual(seed);
     expect(result.restartRequired).toBe(true);
-    expect(result.delivered.map((d) => d.name)).toEqual(['settings', 'seed']);
+    expect(result.delivered.map((d) => d.name)).toEqual(['seed', 'settings']);
   });
 
   test('a device without a key gets the seed without replace', async () => {
@@ -98,7 +98,7 @@ describe('provisionOverConsole', () => {
     expect(device.stored.get('attest')).toEqual(certificate);
     expect(device.stored.get('mode')).toBe('selftest');
     expect(device.received.at(-1)).toBe('covey mode selftest');
-    expect(result.delivered.map((d) => d.name)).toEqual(['settings', 'attest', 'mode']);
+    expect(result.delivered.map((d) => d.name)).toEqual(['attest', 'settings', 'mode']);
     expect(result.restartRequired).toBe(true);
   });
 
@@ -106,6 +106,15 @@ describe('provisionOverConsole', () => {
     const device = new FakeDevice({ path: PORT, publicKey: deviceKey });
     const other = signerFor('another device').publicKey;
     await expect(deliver(device, { attest: new Uint8Array(10), attestDeviceKey: other })).rejects.toThrow(/the certificate is for device cv\w+, not for cv\w+/);
+    expect(device.received).toEqual(['covey id']);
+  });
+
+  test('refuses a key to replace together with a certificate, before writing anything', async () => {
+    const device = new FakeDevice({ path: PORT, publicKey: deviceKey, state: 'running' });
+    const seedPublicKey = signerFor('vendor injected').publicKey;
+    await expect(deliver(device, {
+      seed: seedFor('vendor injected'), seedPublicKey, replaceKey: true, attest: new Uint8Array(10), attestDeviceKey: seedPublicKey,
+    })).rejects.toThrow(/a key replaced over the console takes effect at the next restart.*nothing was written/);
     expect(device.received).toEqual(['covey id']);
   });
 

@@ -162,10 +162,16 @@ function checkDevice(device: DeviceId, options: ConsoleProvisionOptions): boolea
         'add --replace-key to do so (nothing was written)',
     );
   }
+  if (options.attest !== undefined) {
+    throw new ProvisionError(
+      'a key replaced over the console takes effect at the next restart, and the device takes a certificate only for ' +
+        'the key it runs with: deliver --key first, restart, then --attest (or write both into an image with --out); nothing was written',
+    );
+  }
   return false;
 }
 
-/** Asks the device who it is, then delivers the settings (and seed, certificate, self-test mode). */
+/** Asks the device who it is, then delivers the key and certificate if given, the settings, and the self-test mode. */
 export async function provisionOverConsole(options: ConsoleProvisionOptions): Promise<ConsoleProvisionResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let client: ConsoleClient;
@@ -184,9 +190,8 @@ export async function provisionOverConsole(options: ConsoleProvisionOptions): Pr
     options.onStep?.(`device ${device.address ?? 'without a key'} (${device.board}, ${device.state})`);
     const keyAlreadyPresent = checkDevice(device, options);
     const delivered: Delivered[] = [];
-    step = 'settings';
-    delivered.push(await putValue(client, 'settings', new Uint8Array(Buffer.from(options.settingsJson, 'utf8')), false, timeoutMs));
-    options.onStep?.('settings stored');
+    // Key and certificate before the settings: an unprovisioned device starts its hotspot as soon as it
+    // has settings, and should onboard with the certificate already in place.
     if (options.seed !== undefined && !keyAlreadyPresent) {
       step = 'seed';
       delivered.push(await putValue(client, 'seed', options.seed, device.publicKey !== undefined, timeoutMs));
@@ -197,6 +202,9 @@ export async function provisionOverConsole(options: ConsoleProvisionOptions): Pr
       delivered.push(await putValue(client, 'attest', options.attest, false, timeoutMs));
       options.onStep?.('certificate stored');
     }
+    step = 'settings';
+    delivered.push(await putValue(client, 'settings', new Uint8Array(Buffer.from(options.settingsJson, 'utf8')), false, timeoutMs));
+    options.onStep?.('settings stored');
     if (options.selftest === true) {
       step = 'covey mode selftest';
       const line = await client.request('covey mode selftest', ['covey-mode ', 'covey-error '], timeoutMs);
