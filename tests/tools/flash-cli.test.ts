@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KNOWN_SDK_PATHS, sdkFile } from '../../tools/build/moddable-sdk.js';
+import { findBuiltImage } from '../../tools/flash/build-image.js';
 import { covey, expectOneLineFailure } from '../support/cli.js';
 import { fakeImage, imageFolder, settingsFolder } from './flash-fixtures.js';
 
@@ -152,4 +153,33 @@ test('an unknown board and a missing --port are usage errors', async () => {
 
 test('--baud below 9600 is refused', async () => {
   expectOneLineFailure(await covey(['flash', '--board', 'heltec_v2', '--port', PORT, '--baud', '300']), /--baud/);
+});
+
+describe('finding what mcconfig built', () => {
+  /** mcconfig's output folders for `sub`: ESP-IDF's build folder (flasher_args.json) and the bin folder. */
+  function builtTree(variants: readonly ('debug' | 'release')[], sub = 'heltec_v3'): string {
+    const top = mkdtempSync(join(tmpdir(), 'covey-flash-built-'));
+    folders.push(top);
+    for (const variant of variants) {
+      const idf = join(top, 'tmp', 'esp32', sub, variant, 'covey', 'xsProj-esp32s3', 'build');
+      mkdirSync(idf, { recursive: true });
+      writeFileSync(join(idf, 'flasher_args.json'), '{}');
+      const bin = join(top, 'bin', 'esp32', sub, variant, 'covey');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'xs_esp32.bin'), '');
+    }
+    return top;
+  }
+
+  test('with a debug and a release build side by side, each variant finds its own', () => {
+    const top = builtTree(['debug', 'release']);
+    expect(findBuiltImage(top, 'heltec_v3', 'release')).toBe(join(top, 'tmp', 'esp32', 'heltec_v3', 'release', 'covey', 'xsProj-esp32s3', 'build'));
+    expect(findBuiltImage(top, 'heltec_v3', 'debug')).toBe(join(top, 'tmp', 'esp32', 'heltec_v3', 'debug', 'covey', 'xsProj-esp32s3', 'build'));
+  });
+
+  test('only a debug build there: a release is not found rather than the debug one taken', () => {
+    const top = builtTree(['debug']);
+    expect(findBuiltImage(top, 'heltec_v3', 'release')).toBeUndefined();
+    expect(findBuiltImage(top, 'heltec_v2', 'debug')).toBeUndefined();
+  });
 });

@@ -137,6 +137,51 @@ describe('log and status lines', () => {
   });
 });
 
+describe('--send and --for', () => {
+  /** A device that answers `covey id` with its id line, and says nothing else. */
+  function idDevice(): FakeConsole {
+    let recording = '';
+    const binding = scriptedBinding(PORT, {
+      onWrite: (port, data) => {
+        recording = port.recording().toString('utf8');
+        if (data.toString('utf8') === 'covey id\n') {
+          setTimeout(() => port.send(`covey-id key=${'ab'.repeat(32)} address=cvexample short=abcd-efgh board=heltec_v3 state=unprovisioned attested=no\r\n`), 1);
+        }
+      },
+    });
+    return { binding, written: () => recording };
+  }
+
+  test('--send writes each line once the port is open, and its answer is shown', async () => {
+    const device = idDevice();
+    const run = await monitor(['--send', 'covey id', '--send', 'covey mode selftest'], { binding: device.binding, stopped: after(100) });
+    expect(run.code).toBe(0);
+    expect(device.written()).toBe('covey id\ncovey mode selftest\n');
+    expect(run.stdout).toMatch(/^covey-id key=(ab){32} address=cvexample .*state=unprovisioned attested=no$/m);
+  });
+
+  test('--for stops the monitor by itself after that many seconds', async () => {
+    const device = idDevice();
+    const started = Date.now();
+    const run = await monitor(['--send', 'covey id', '--for', '1'], { binding: device.binding });
+    expect(run.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(run.stdout).toContain('covey-id key=');
+  });
+
+  test('a line too long for the console, --for with --selftest, and --for 0 are refused with one line', async () => {
+    const device = idDevice();
+    const long = await monitor(['--send', `covey ${'x'.repeat(200)}`], { binding: device.binding, stopped: after(50) });
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/^covey monitor: a console line is at most \d+ bytes without newlines\n$/);
+    const both = await monitor(['--selftest', '--for', '2'], { binding: device.binding, stopped: after(50) });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^covey monitor: --for goes without --selftest/);
+    const zero = await monitor(['--for', '0'], { binding: device.binding, stopped: after(50) });
+    expect(zero.code).toBe(1);
+  });
+});
+
 describe('--selftest', () => {
   test('a passing report: each item, then the factory line, exit 0; log lines between still shown', async () => {
     const device = fakeConsole(['info covey booting board=heltec_v3', ...PASSING.slice(0, 3), STATUS, ...PASSING.slice(3)]);

@@ -16,6 +16,8 @@ interface MonitorCommandOptions {
   readonly selftest?: boolean;
   readonly run?: boolean;
   readonly timeout: number;
+  readonly send: string[];
+  readonly for?: number;
   readonly json?: boolean;
 }
 
@@ -38,6 +40,13 @@ function untilInterrupted(): Promise<void> {
   return new Promise((resolve) => process.once('SIGINT', () => resolve()));
 }
 
+/** Resolves after `seconds`, without keeping the process alive for it. */
+function after(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, seconds * 1000).unref());
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 export function addMonitorCommand(program: Command, context: CliContext, dependencies: MonitorDependencies = {}): Command {
   return program
     .command('monitor')
@@ -47,6 +56,8 @@ export function addMonitorCommand(program: Command, context: CliContext, depende
     .option('--selftest', 'wait for the self-test report, print each item and one SELFTEST line; exit 0 PASS, 1 FAIL, 2 timeout')
     .option('--run', "with --selftest: send `covey selftest` first (the device's hotspot must not be running)")
     .option('--timeout <s>', 'with --selftest: seconds to wait for the whole report', wholeNumber('--timeout', 1), DEFAULT_TIMEOUT_S)
+    .option('--send <line>', 'send this line to the device once the port is open, as if typed on its console, e.g. "covey id" (repeatable)', collect, [])
+    .option('--for <s>', 'without --selftest: stop after this many seconds (default: until Ctrl-C)', wholeNumber('--for', 1))
     .option('--json', 'one JSON object per line read (type log, status, selftest, selftest-end or line)')
     .addHelpText(
       'after',
@@ -62,11 +73,13 @@ export function addMonitorCommand(program: Command, context: CliContext, depende
         '',
         'Examples:',
         '  $ covey monitor --port /dev/ttyUSB0',
+        '  $ covey monitor --port /dev/ttyUSB0 --send "covey id" --for 3',
         '  $ covey monitor --port /dev/ttyACM0 --selftest --run --timeout 30',
       ].join('\n'),
     )
     .action(guarded(context, 'monitor', async (options: MonitorCommandOptions) => {
       if (options.run === true && options.selftest !== true) throw new CliError('--run goes with --selftest');
+      if (options.for !== undefined && options.selftest === true) throw new CliError('--for goes without --selftest, which stops at the report (or after --timeout)');
       const tty = dependencies.isTTY ?? process.stdout.isTTY === true;
       const env = dependencies.env ?? process.env;
       const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
@@ -75,13 +88,14 @@ export function addMonitorCommand(program: Command, context: CliContext, depende
           port: options.port,
           baudRate: options.baud,
           json: options.json === true,
+          send: options.send,
           selftest: options.selftest === true ? { run: options.run === true, timeoutMs: options.timeout * 1000 } : undefined,
         },
         {
           io: context.io,
           view: { tty: tty && options.json !== true, color: tty && !noColor && options.json !== true, rows: dependencies.rows ?? process.stdout.rows ?? 24 },
           binding: dependencies.binding,
-          stopped: dependencies.stopped ?? untilInterrupted(),
+          stopped: dependencies.stopped ?? (options.for === undefined ? untilInterrupted() : Promise.race([untilInterrupted(), after(options.for)])),
         },
       );
     }));

@@ -52,7 +52,7 @@ export async function buildImage(request: BuildImageRequest): Promise<string> {
   progress('build', plan.command.display);
   const code = await runMcconfig(plan, request.mcconfig, root);
   if (code !== 0) throw new FlashError(`mcconfig failed (exit status ${code}); its output is above`);
-  const found = findBuiltImage(join(out, 'moddable'), subplatform(plan));
+  const found = findBuiltImage(join(out, 'moddable'), subplatform(plan), request.debug === true ? 'debug' : 'release');
   if (found === undefined) throw new FlashError(`mcconfig finished but no flasher_args.json or xs_esp32.bin is under ${join(out, 'moddable')}`);
   return found;
 }
@@ -62,8 +62,12 @@ function subplatform(plan: BuildPlan): string {
   return basename(plan.platform.replace(/^esp32[:/]/, ''));
 }
 
-/** The first folder under `top` (depth-first, sorted) holding flasher_args.json, else xs_esp32.bin, on a path naming `sub`. */
-export function findBuiltImage(top: string, sub: string): string | undefined {
+/**
+ * The first folder under `top` (depth-first, sorted) holding flasher_args.json, else xs_esp32.bin, on a
+ * path naming `sub`. mcconfig keeps debug and release builds apart (`…/<sub>/debug/…`, `…/<sub>/release/…`
+ * under its bin and tmp folders), and both may be there: a folder of the other `variant` is never taken.
+ */
+export function findBuiltImage(top: string, sub: string, variant: 'debug' | 'release'): string | undefined {
   const withArgs: string[] = [];
   const withApp: string[] = [];
   const walk = (directory: string, depth: number) => {
@@ -76,7 +80,11 @@ export function findBuiltImage(top: string, sub: string): string | undefined {
     }
   };
   walk(top, 0);
-  const forBoard = (list: string[]) => list.find((directory) => directory.split(/[\\/]/).includes(sub));
+  const other = variant === 'debug' ? 'release' : 'debug';
+  const forBoard = (list: string[]) => {
+    const named = list.map((directory) => ({ directory, parts: directory.split(/[\\/]/) })).filter(({ parts }) => parts.includes(sub));
+    return (named.find(({ parts }) => parts.includes(variant)) ?? named.find(({ parts }) => !parts.includes(other)))?.directory;
+  };
   return forBoard(withArgs) ?? forBoard(withApp);
 }
 

@@ -13,6 +13,8 @@ export interface MonitorOptions {
   readonly port: string;
   readonly baudRate: number;
   readonly json: boolean;
+  /** Lines sent to the device once the port is open, before anything else, as if typed on its console. */
+  readonly send?: readonly string[];
   /** Wait for the self-test report; undefined: just show the console until stopped. */
   readonly selftest?: { readonly run: boolean; readonly timeoutMs: number };
 }
@@ -101,6 +103,7 @@ export async function runMonitor(options: MonitorOptions, env: MonitorEnvironmen
     path: options.port, baudRate: options.baudRate, binding: env.binding, onLine: (line) => view.line(line),
   });
   try {
+    for (const line of options.send ?? []) await client.sendLine(line);
     return options.selftest === undefined
       ? await follow(client, env.stopped)
       : await selftest(client, view, env.io, { ...options, selftest: options.selftest });
