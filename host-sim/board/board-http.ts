@@ -8,7 +8,9 @@
  * delivered once the board lost power or the client closed the request.
  */
 import type { HttpRequest, HttpResponse } from '../../src/ports.js';
-import { FAKE_TIMINGS_MS, type FakeNetworkEnvironment, type FakeRequestInstance } from '../../tools/xs/moddable-fakes/fake-network.js';
+import {
+  FAKE_TIMINGS_MS, httpRequestOf, sendResponse, type FakeNetworkEnvironment, type FakeRequestInstance,
+} from '../../tools/xs/moddable-fakes/fake-network.js';
 
 type Handler = (request: HttpRequest) => HttpResponse | Promise<HttpResponse>;
 type RequestOptions = FakeRequestInstance['options'];
@@ -48,10 +50,7 @@ export function boardRequest(env: FakeNetworkEnvironment, handler: Handler, live
     }
 
     private deliver(response: HttpResponse): void {
-      this.send(1, response.status);
-      for (const name of Object.keys(response.headers)) this.send(2, name.toLowerCase(), response.headers[name]);
-      this.send(3);
-      this.send(5, response.body.slice().buffer);
+      sendResponse((message, value1, value2) => this.send(message, value1, value2), response);
       this.open = false;
     }
 
@@ -60,16 +59,7 @@ export function boardRequest(env: FakeNetworkEnvironment, handler: Handler, live
     }
 
     private asHttpRequest(): HttpRequest {
-      const { host, port = 80, path = '/', method = 'GET', headers = [], body } = this.options;
-      const record: Record<string, string> = {};
-      for (let i = 0; i + 1 < headers.length; i += 2) record[headers[i].toLowerCase()] = headers[i + 1];
-      return {
-        method: method as HttpRequest['method'],
-        url: `http://${host}${port === 80 ? '' : `:${port}`}${path}`,
-        headers: record,
-        body: body === undefined ? undefined : new Uint8Array(body),
-        timeoutMs: Infinity,
-      };
+      return httpRequestOf(this.options);
     }
   };
 }

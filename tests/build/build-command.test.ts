@@ -2,12 +2,12 @@
  * `covey build`, run in-process: the exact mcconfig command for every board (golden strings), what it
  * writes, and what it does with and without the Moddable SDK at hand (a stand-in mcconfig on PATH).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boards } from '../../hal/boards/index.js';
-import { KNOWN_SDK_PATHS, sdkFile } from '../../tools/build/moddable-sdk.js';
+import { fakeSdk as makeFakeSdk } from '../support/fake-sdk.js';
 import { covey, type Run } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -134,21 +134,7 @@ test('without mcconfig on PATH it prints the command, says what to install and e
 });
 
 /** A Moddable SDK folder holding (empty) every file covey's manifests name, and a stand-in mcconfig. */
-function fakeSdk(): { bin: string; moddable: string; log: string } {
-  const base = temporaryFolder('covey-sdk-');
-  const moddable = join(base, 'moddable');
-  for (const path of KNOWN_SDK_PATHS) {
-    const file = sdkFile(path).replace('$(MODDABLE)', moddable);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, '');
-  }
-  const bin = join(base, 'bin');
-  mkdirSync(bin);
-  const log = join(base, 'mcconfig.log');
-  writeFileSync(join(bin, 'mcconfig'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\necho "UPLOAD_PORT=$UPLOAD_PORT" >> '${log}'\necho "PATH=$PATH" >> '${log}'\nexit 3\n`);
-  chmodSync(join(bin, 'mcconfig'), 0o755);
-  return { bin, moddable, log };
-}
+const fakeSdk = () => makeFakeSdk(temporaryFolder('covey-sdk-'));
 
 test('with the SDK at hand it runs mcconfig with the printed arguments and returns its exit code', async () => {
   const sdk = fakeSdk();

@@ -3,12 +3,12 @@
  * before any port is opened (no SDK, bad image, bad settings, --erase without the stub). Nothing here
  * opens a serial port: the port named does not exist, and a dry run must not need it.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { KNOWN_SDK_PATHS, sdkFile } from '../../tools/build/moddable-sdk.js';
+import { join } from 'node:path';
 import { findBuiltImage } from '../../tools/flash/build-image.js';
 import { covey, expectOneLineFailure } from '../support/cli.js';
+import { fakeSdk as makeFakeSdk } from '../support/fake-sdk.js';
 import { fakeImage, imageFolder, settingsFolder } from './flash-fixtures.js';
 
 const PORT = '/dev/ttyCOVEY-NOT-THERE';
@@ -65,25 +65,12 @@ test('without --image and without mcconfig: install the Moddable SDK or pass --i
   }
 });
 
-/**
- * A Moddable SDK folder holding (empty) every file covey's manifests name, and a stand-in mcconfig that
- * writes its arguments to a log and fails, so that covey flash stops after the build.
- */
+/** A stand-in Moddable SDK (tests/support/fake-sdk.ts) and the environment that points to it. */
 function fakeSdk(): { env: Record<string, string>; log: string } {
   const base = mkdtempSync(join(tmpdir(), 'covey-flash-sdk-'));
   folders.push(base);
-  const moddable = join(base, 'moddable');
-  for (const path of KNOWN_SDK_PATHS) {
-    const file = sdkFile(path).replace('$(MODDABLE)', moddable);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, '');
-  }
-  const bin = join(base, 'bin');
-  mkdirSync(bin);
-  const log = join(base, 'mcconfig.log');
-  writeFileSync(join(bin, 'mcconfig'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nexit 3\n`);
-  chmodSync(join(bin, 'mcconfig'), 0o755);
-  return { env: { PATH: `${bin}:${process.env.PATH ?? ''}`, MODDABLE: moddable, IDF_PATH: moddable }, log };
+  const sdk = makeFakeSdk(base);
+  return { env: { PATH: `${sdk.bin}:${process.env.PATH ?? ''}`, MODDABLE: sdk.moddable, IDF_PATH: sdk.moddable }, log: sdk.log };
 }
 
 async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {

@@ -167,10 +167,7 @@ export function fakeRequest(env: FakeNetworkEnvironment, delayMs?: () => number)
       } catch {
         return this.send(-2);
       }
-      this.send(1, response.status);
-      for (const name of Object.keys(response.headers)) this.send(2, name.toLowerCase(), response.headers[name]);
-      this.send(3);
-      this.send(5, response.body.slice().buffer);
+      sendResponse((message, value1, value2) => this.send(message, value1, value2), response);
       this.open = false;
     }
 
@@ -179,16 +176,29 @@ export function fakeRequest(env: FakeNetworkEnvironment, delayMs?: () => number)
     }
 
     private asHttpRequest(): HttpRequest {
-      const { host, port = 80, path = '/', method = 'GET', headers = [], body } = this.options;
-      const record: Record<string, string> = {};
-      for (let i = 0; i + 1 < headers.length; i += 2) record[headers[i].toLowerCase()] = headers[i + 1];
-      return {
-        method: method as HttpRequest['method'],
-        url: `http://${host}${port === 80 ? '' : `:${port}`}${path}`,
-        headers: record,
-        body: body === undefined ? undefined : new Uint8Array(body),
-        timeoutMs: Infinity,
-      };
+      return httpRequestOf(this.options);
     }
   };
+}
+
+/** What a Request was asked to send, as the HttpRequest a handler answers. */
+export function httpRequestOf(options: FakeRequestOptions): HttpRequest {
+  const { host, port = 80, path = '/', method = 'GET', headers = [], body } = options;
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < headers.length; i += 2) record[headers[i].toLowerCase()] = headers[i + 1];
+  return {
+    method: method as HttpRequest['method'],
+    url: `http://${host}${port === 80 ? '' : `:${port}`}${path}`,
+    headers: record,
+    body: body === undefined ? undefined : new Uint8Array(body),
+    timeoutMs: Infinity,
+  };
+}
+
+/** A response as http.js's Request reports it: status (1), each header (2), headers done (3), the body (5). */
+export function sendResponse(send: (message: number, value1?: unknown, value2?: unknown) => void, response: HttpResponse): void {
+  send(1, response.status);
+  for (const name of Object.keys(response.headers)) send(2, name.toLowerCase(), response.headers[name]);
+  send(3);
+  send(5, response.body.slice().buffer);
 }
