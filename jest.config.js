@@ -11,4 +11,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
   },
   testTimeout: 60_000,
+  // One worker per core. Jest's default keeps a core for its main process, which only waits on the
+  // workers; on a 2-core machine that meant one worker, and the suites that wait in real time (the
+  // oracle as its own process, the HTTP fuzz run) held up everything behind them.
+  maxWorkers: '100%',
 };
