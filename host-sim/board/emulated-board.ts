@@ -16,9 +16,8 @@
  * tools/build/partitions.csv. A reset of any kind is a power cut for the firmware: its RAM is gone, its
  * flash stays. `close()` powers the board off so that a test ends with nothing running.
  */
-import { fileURLToPath } from 'node:url';
 import { boardById, type Board } from '../../hal/boards/index.js';
-import { readPartitionTable, type Partition } from '../../tools/build/partitions.js';
+import { coveyPartition, type Partition } from '../../tools/build/partitions.js';
 import type { AccessPoint } from '../../tools/xs/moddable-fakes/fake-network.js';
 import { emulatorBinding, Esp32LoaderEmulator, type EmulatorBindingOptions, type RunningFirmware } from '../esp32/index.js';
 import { FirmwareRun, type BoardFaults, type BoardHttpHandler } from './firmware-run.js';
@@ -44,14 +43,6 @@ export interface EmulatedBoardOptions {
   readonly bootHeld?: boolean;
 }
 
-const PARTITIONS_CSV = fileURLToPath(new URL('../../tools/build/partitions.csv', import.meta.url));
-
-function partition(table: readonly Partition[], name: string): Partition {
-  const found = table.find((entry) => entry.name === name);
-  if (found === undefined) throw new Error(`tools/build/partitions.csv has no ${name} partition`);
-  return found;
-}
-
 export class EmulatedBoard {
   readonly board: Board;
   readonly loader: Esp32LoaderEmulator;
@@ -66,9 +57,8 @@ export class EmulatedBoard {
   constructor(options: EmulatedBoardOptions) {
     this.options = options;
     this.board = boardById(options.board);
-    const table = readPartitionTable(PARTITIONS_CSV);
-    this.nvs = partition(table, 'nvs');
-    this.receipts = partition(table, 'covey');
+    this.nvs = coveyPartition('nvs');
+    this.receipts = coveyPartition('covey');
     this.loader = new Esp32LoaderEmulator({
       chip: this.board.mcu,
       bootHeld: options.bootHeld,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boards } from '../../hal/boards/index.js';
-import { fakeSdk as makeFakeSdk } from '../support/fake-sdk.js';
+import { fakeSdk as makeFakeSdk, withEnv } from '../support/fake-sdk.js';
 import { covey, type Run } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
@@ -110,20 +110,6 @@ test('--port without --flash is refused', async () => {
   expect(run.code).toBe(1);
   expect(run.stderr).toBe('covey build: --port is for flashing: add --flash\n');
 });
-
-/** Runs `body` with process.env changed, then puts it back. */
-async function withEnv<T>(changes: Record<string, string>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(changes).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, changes);
-  try {
-    return await body();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
 
 test('without mcconfig on PATH it prints the command, says what to install and exits 1', async () => {
   const empty = temporaryFolder('covey-empty-path-');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBuiltImage } from '../../tools/flash/build-image.js';
 import { covey, expectOneLineFailure } from '../support/cli.js';
-import { fakeSdk as makeFakeSdk } from '../support/fake-sdk.js';
+import { fakeSdk as makeFakeSdk, withEnv } from '../support/fake-sdk.js';
 import { fakeImage, imageFolder, settingsFolder } from './flash-fixtures.js';
 
 const PORT = '/dev/ttyCOVEY-NOT-THERE';
@@ -55,14 +55,8 @@ test('--dry-run notes a partition table generated from partitions.csv', async ()
 });
 
 test('without --image and without mcconfig: install the Moddable SDK or pass --image', async () => {
-  const path = process.env.PATH;
-  process.env.PATH = '/nonexistent';
-  try {
-    const run = await covey(['flash', '--board', 'heltec_v3', '--port', PORT]);
-    expectOneLineFailure(run, /^covey flash: mcconfig is not on PATH: install the Moddable SDK .* or pass --image <dir>/);
-  } finally {
-    process.env.PATH = path;
-  }
+  const run = await withEnv({ PATH: '/nonexistent' }, () => covey(['flash', '--board', 'heltec_v3', '--port', PORT]));
+  expectOneLineFailure(run, /^covey flash: mcconfig is not on PATH: install the Moddable SDK .* or pass --image <dir>/);
 });
 
 /** A stand-in Moddable SDK (tests/support/fake-sdk.ts) and the environment that points to it. */
@@ -71,19 +65,6 @@ function fakeSdk(): { env: Record<string, string>; log: string } {
   folders.push(base);
   const sdk = makeFakeSdk(base);
   return { env: { PATH: `${sdk.bin}:${process.env.PATH ?? ''}`, MODDABLE: sdk.moddable, IDF_PATH: sdk.moddable }, log: sdk.log };
-}
-
-async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  try {
-    return await run();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }
 
 describe('without --image, covey flash builds with mcconfig', () => {

@@ -5,6 +5,7 @@
  * alignment rules), labels of at most 16 bytes, and everything inside 4 MB of flash.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface Partition {
   readonly name: string;
@@ -33,6 +34,16 @@ export function parsePartitionTable(text: string): Partition[] {
 
 export function readPartitionTable(path: string): Partition[] {
   return parsePartitionTable(readFileSync(path, 'utf8'));
+}
+
+/** covey's partition table, the one every image carries (manifest.json's PARTITIONS_FILE). */
+export const COVEY_PARTITIONS_CSV = fileURLToPath(new URL('./partitions.csv', import.meta.url));
+
+/** The partition labelled `name` in covey's table. */
+export function coveyPartition(name: string): Partition {
+  const found = readPartitionTable(COVEY_PARTITIONS_CSV).find((partition) => partition.name === name);
+  if (found === undefined) throw new Error(`tools/build/partitions.csv has no ${name} partition`);
+  return found;
 }
 
 /** What is wrong with a table, one line per problem; empty when it is sound. */

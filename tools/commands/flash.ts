@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { boardById, MCU_GPIO } from '../../hal/boards/index.js';
+import { COVEY_PARTITIONS_CSV } from '../build/partitions.js';
 import { buildImage, NO_SDK_HINT } from '../flash/build-image.js';
 import { hex } from '../flash/chips.js';
 import { flashBoard, type FlashEvent, type FlashResult } from '../flash/flasher.js';
@@ -41,7 +42,6 @@ export interface FlashDependencies {
 
 /** The covey checkout this command belongs to. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PARTITIONS_CSV = join(ROOT, 'tools', 'build', 'partitions.csv');
 /** idf.py flash's default speed; the ROM loader starts at 115,200 and the stub switches. */
 const DEFAULT_BAUD = 460_800;
 
@@ -92,7 +92,7 @@ async function flash(options: FlashOptions, io: CliIo, dependencies: FlashDepend
   if (options.debug === true && options.image !== undefined) throw new CliError('--debug chooses how covey flash builds; it does not apply to an --image folder');
   const imageDirectory = options.image !== undefined ? resolve(process.cwd(), options.image) : await buildForFlash(board, options.debug === true, label);
   const plan = planFlash({
-    board, imageDirectory, partitionsCsv: PARTITIONS_CSV,
+    board, imageDirectory, partitionsCsv: COVEY_PARTITIONS_CSV,
     settingsDirectory: options.settings === undefined ? undefined : resolve(process.cwd(), options.settings),
   });
   const stub = options.stub && plan.imageAllowsStub;

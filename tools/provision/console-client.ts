@@ -7,7 +7,7 @@
  * The serial binding is passed in (serialport's binding for this platform by default,
  * @serialport/binding-mock in tests) and used directly, as tools/walk/serial-log.ts does.
  */
-import type { SerialBinding, SerialConnection } from '../walk/serial-log.js';
+import { openFailureHint, platformBinding, reasonOf, type SerialBinding, type SerialConnection } from '../walk/serial-log.js';
 
 export type { SerialBinding, SerialConnection } from '../walk/serial-log.js';
 
@@ -47,24 +47,6 @@ interface Waiter {
   readonly resolve: (line: string) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
-}
-
-async function platformBinding(): Promise<SerialBinding> {
-  const { SerialPort } = await import('serialport');
-  return SerialPort.binding;
-}
-
-function reasonOf(error: unknown): string {
-  const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
-  return message.split('\n')[0].trim().replace(/^Error: /, '');
-}
-
-/** The usual reasons a port will not open, with what to do about them. */
-function openFailureHint(reason: string): string {
-  if (/permission denied|EACCES/i.test(reason)) return `${reason} (on Linux, add yourself to the dialout group)`;
-  if (/cannot lock|resource temporarily unavailable|EBUSY/i.test(reason)) return `${reason} (another program has the port open)`;
-  if (/no such file|ENOENT|does not exist/i.test(reason)) return `${reason} (is the device plugged in?)`;
-  return reason;
 }
 
 export class ConsoleClient {

@@ -11,8 +11,7 @@
  */
 import { closeSync, fchmodSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readPartitionTable } from '../build/partitions.js';
+import { coveyPartition } from '../build/partitions.js';
 import { writeNvsImage, type NvsItem } from '../nvs/index.js';
 
 /** Preference's domain (hal/moddable/key-value.ts PREFERENCE_DOMAIN): the NVS namespace covey uses. */
@@ -22,10 +21,8 @@ const SECRET_MODE = 0o600;
 
 /** Where the `nvs` partition is and how large, from covey's partition table. */
 export function nvsPartition(): { offset: number; size: number } {
-  const table = readPartitionTable(fileURLToPath(new URL('../build/partitions.csv', import.meta.url)));
-  const nvs = table.find((partition) => partition.subtype === 'nvs');
-  if (nvs === undefined) throw new Error('tools/build/partitions.csv has no nvs partition');
-  return { offset: nvs.offset, size: nvs.size };
+  const { offset, size } = coveyPartition('nvs');
+  return { offset, size };
 }
 
 export interface ImageContents {

@@ -35,7 +35,7 @@ export interface ReadPortOptions {
 const READ_BYTES = 1024;
 
 /** serialport's binding for this platform (Linux, macOS, Windows), a native module. */
-async function platformBinding(): Promise<SerialBinding> {
+export async function platformBinding(): Promise<SerialBinding> {
   const { SerialPort } = await import('serialport');
   return SerialPort.binding;
 }
@@ -97,7 +97,7 @@ function converse(port: SerialConnection, options: ReadPortOptions): Promise<Wal
 }
 
 /** The first line of an error's message, for a one-line report; by shape, since bindings are native code. */
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   return message.split('\n')[0].trim().replace(/^Error: /, '');
 }
@@ -113,7 +113,7 @@ function timeoutError(options: ReadPortOptions, lines: number): WalkLogError {
 }
 
 /** The usual reasons a serial port will not open on Linux and macOS, said in a way a field tester can act on. */
-function openFailureHint(reason: string): string {
+export function openFailureHint(reason: string): string {
   if (/permission denied|EACCES/i.test(reason)) return `${reason} (on Linux, add yourself to the dialout group)`;
   if (/cannot lock|resource temporarily unavailable|EBUSY/i.test(reason)) return `${reason} (another program has the port open)`;
   if (/no such file|ENOENT|does not exist/i.test(reason)) return `${reason} (is the device plugged in?)`;
