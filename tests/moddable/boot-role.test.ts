@@ -1,34 +1,24 @@
 /**
- * boot() and the settings' role, and boot() and the serial console, on the fakes of tests/moddable/boot.test.ts
- * plus a Serial class: the GPS emulator (host-sim/chips/gps-emulator.ts) on the board's GPS UART and a fake
- * ESP32 UART (./fake-uart.ts) on the console pins.
+ * boot() and the settings' role, and boot() and the serial console, on the device rig (./device-rig.ts):
+ * the GPS emulator (host-sim/chips/gps-emulator.ts) on the board's GPS UART and a fake ESP32 UART
+ * (./fake-uart.ts) on the console pins.
  * - A mapper opens the board's GPS with openSerialGps, and sends on its fixes; a hotspot gets NoGps and
  *   leaves the GPS unpowered.
  * - A mapper on a board without a GPS stays idle, saying why, naming the board, every minute.
  * - The console opens at boot; once the hotspot runs it answers `covey walk-log`, and log lines go through it.
  */
 import { boot, IDLE_REMINDER_MS, type BootOutcome, type DeviceModules } from '../../hal/moddable/boot.js';
-import { boardById } from '../../hal/boards/index.js';
 import type { SerialIoOptions } from '../../hal/drivers/gps/nmea.js';
 import { NmeaGps } from '../../hal/drivers/gps/nmea.js';
-import type { ConsoleSerialOptions } from '../../hal/moddable/console.js';
 import { NoGps } from '../../hal/moddable/gps.js';
-import { TestAir } from '../../host-sim/air/test-air.js';
 import { Axp192Chip } from '../../host-sim/chips/axp192.js';
-import { emulateBoardRadio } from '../../host-sim/chips/board-radio.js';
 import { GpsEmulator } from '../../host-sim/chips/gps-emulator.js';
 import { VirtualClock } from '../../host-sim/kernel/virtual-clock.js';
-import { SimFlash } from '../../host-sim/ports/flash.js';
-import { SeededRng } from '../../host-sim/ports/seeded-rng.js';
-import { fakeNetworkEnvironment, fakeRequest, fakeSntp, fakeWiFi } from '../../tools/xs/moddable-fakes/fake-network.js';
-import { FakePreference, fakeFlash } from '../../tools/xs/moddable-fakes/fake-storage.js';
-import { fakeTime, fakeTimer, SystemTime, type FakeTimer } from '../../tools/xs/moddable-fakes/fake-time.js';
+import type { FakeTimer } from '../../tools/xs/moddable-fakes/fake-time.js';
 import { parseWalkLog } from '../../tools/walk/walk-log.js';
-import { FakeUart } from './fake-uart.js';
+import { deviceRig, SETTINGS } from './device-rig.js';
+import type { FakeUart } from './fake-uart.js';
 
-const SETTINGS = {
-  region: 'EU868', oracleUrl: 'http://oracle.test', oraclePublicKey: '11'.repeat(32), statusIntervalMs: 60_000,
-};
 /** GNSS time at power-on: 2026-05-09T07:30:00Z. */
 const GPS_T0 = Date.UTC(2026, 4, 9, 7, 30);
 
@@ -46,55 +36,12 @@ interface Rig {
 }
 
 function rig(options: { board: string; role?: 'hotspot' | 'mapper'; consoleRefused?: number[]; noSerial?: boolean }): Rig {
-  const board = boardById(options.board);
-  const world = new VirtualClock();
-  const system = new SystemTime(world);
-  const emulated = emulateBoardRadio(board, { air: new TestAir(world), clock: world });
-  const power = board.powerChip === undefined ? undefined : new Axp192Chip({ wiring: board.i2c, address: board.powerChip.address });
-  const gps = board.gps === undefined ? undefined : new GpsEmulator({
-    position: (t) => ({ lat: 52.5163 + (t - GPS_T0) * 1e-8, lon: 13.3777, altitudeM: 35 }),
-    wiring: board.gps, powered: () => power?.railOn('ldo3') ?? true,
+  const r = deviceRig({
+    board: options.board, settings: { ...SETTINGS, role: options.role ?? 'hotspot' }, randomSeed: 11,
+    gpsPosition: (t) => ({ lat: 52.5163 + (t - GPS_T0) * 1e-8, lon: 13.3777, altitudeM: 35 }), gpsStartMs: GPS_T0,
+    consoleRefused: options.consoleRefused, noSerial: options.noSerial,
   });
-  if (gps !== undefined) world.setTimer(function tick() {
-    gps.transmit(GPS_T0 + world.now());
-    world.setTimer(tick, 1000);
-  }, 1000);
-  const serials: Rig['serials'] = { gps: [], console: [] };
-  const spi = { opened: 0 };
-  const RadioSpi = emulated.io.SPI;
-  const SPI = function SPI(spiOptions: ConstructorParameters<typeof RadioSpi>[0]) {
-    spi.opened++;
-    return new RadioSpi(spiOptions);
-  } as unknown as typeof RadioSpi;
-  const Serial = function Serial(serialOptions: ConsoleSerialOptions & SerialIoOptions) {
-    if (board.gps !== undefined && serialOptions.port === board.gps.port) {
-      serials.gps.push(serialOptions);
-      return new (gps as GpsEmulator).Serial(serialOptions);
-    }
-    const uart = new FakeUart(serialOptions, { clock: world, refusedPorts: options.consoleRefused });
-    serials.console.push(uart);
-    return uart;
-  } as unknown as NonNullable<DeviceModules<FakeTimer>['io']['Serial']>;
-  const env = fakeNetworkEnvironment(world, () => ({ status: 503, headers: {}, body: new Uint8Array(0) }));
-  const preference = new FakePreference();
-  preference.set('covey', 'settings', JSON.stringify({ ...SETTINGS, role: options.role ?? 'hotspot' }));
-  const random = new SeededRng(11);
-  const traced: string[] = [];
-  const modules: DeviceModules<FakeTimer> = {
-    Timer: fakeTimer(world, (ms) => world.advance(ms)),
-    Time: fakeTime(world, system),
-    Preference: preference,
-    Flash: fakeFlash({ covey: { flash: new SimFlash({ size: 8 * 4096 }) } }),
-    Request: fakeRequest(env),
-    SNTP: fakeSntp(env),
-    WiFi: fakeWiFi(env),
-    io: { SPI, Digital: emulated.io.Digital, I2C: (power ?? new Axp192Chip()).I2C, ...(options.noSerial ? {} : { Serial }) },
-    config: { board: board.id },
-    trace: (text) => traced.push(text),
-    random: () => random.nextUint32() / 2 ** 32,
-    wallNow: () => system.now(),
-  };
-  return { world, modules, traced, serials, spi, power, gps };
+  return { world: r.world, modules: r.modules, traced: r.traced, serials: { gps: r.gpsSerials, console: r.consoles }, spi: r.spi, power: r.power, gps: r.gps };
 }
 
 /** Runs `ms` of device time in 100 ms steps, letting promise jobs (signing, the radio's) run between them. */

@@ -8,8 +8,10 @@ import { boot, type BootOutcome, type DeviceModules } from '../../hal/moddable/b
 import { boardById } from '../../hal/boards/index.js';
 import type { ConsoleSerialOptions } from '../../hal/moddable/console.js';
 import { TestAir } from '../../host-sim/air/test-air.js';
+import type { SerialIoOptions } from '../../hal/drivers/gps/nmea.js';
 import { Axp192Chip } from '../../host-sim/chips/axp192.js';
 import { emulateBoardRadio } from '../../host-sim/chips/board-radio.js';
+import { GpsEmulator } from '../../host-sim/chips/gps-emulator.js';
 import { VirtualClock } from '../../host-sim/kernel/virtual-clock.js';
 import { SimFlash } from '../../host-sim/ports/flash.js';
 import { SeededRng } from '../../host-sim/ports/seeded-rng.js';
@@ -32,6 +34,12 @@ export interface DeviceRig {
   /** SPI buses opened (the radio, or the self-test's probe). */
   readonly spi: { opened: number };
   readonly env: ReturnType<typeof fakeNetworkEnvironment>;
+  /** The board's power chip, where it has one. */
+  readonly power: Axp192Chip | undefined;
+  /** The GPS emulator on the board's GPS UART, when `gpsPosition` was given for a board with a GPS. */
+  readonly gps: GpsEmulator | undefined;
+  /** What each opening of the GPS UART asked for. */
+  readonly gpsSerials: SerialIoOptions[];
 }
 
 export interface DeviceRigOptions {
@@ -42,6 +50,14 @@ export interface DeviceRigOptions {
   readonly preference?: FakePreference;
   /** Seed of the device's Math.random. */
   readonly randomSeed?: number;
+  /** Where the board's GPS puts it at each ms of GNSS time: an emulated GPS on its UART, sending every second. */
+  readonly gpsPosition?: (timeMs: number) => { lat: number; lon: number; altitudeM: number };
+  /** GNSS time at power-on, ms. */
+  readonly gpsStartMs?: number;
+  /** UART ports that refuse to open, as the ESP32's UART0 does under Moddable. */
+  readonly consoleRefused?: readonly number[];
+  /** A device.io without Serial. */
+  readonly noSerial?: boolean;
 }
 
 export function deviceRig(options: DeviceRigOptions = {}): DeviceRig {
@@ -55,9 +71,24 @@ export function deviceRig(options: DeviceRigOptions = {}): DeviceRig {
     spi.opened++;
     return new RadioSpi(spiOptions);
   } as unknown as typeof RadioSpi;
+  const power = board.powerChip === undefined ? undefined : new Axp192Chip({ wiring: board.i2c, address: board.powerChip.address });
+  const gpsStartMs = options.gpsStartMs ?? 0;
+  const position = options.gpsPosition;
+  const gps = board.gps === undefined || position === undefined ? undefined : new GpsEmulator({
+    position: (t) => position(t), wiring: board.gps, powered: () => power?.railOn('ldo3') ?? true,
+  });
+  if (gps !== undefined) world.setTimer(function tick() {
+    gps.transmit(gpsStartMs + world.now());
+    world.setTimer(tick, 1000);
+  }, 1000);
   const consoles: FakeUart[] = [];
-  const Serial = function Serial(serialOptions: ConsoleSerialOptions) {
-    const uart = new FakeUart(serialOptions, { clock: world });
+  const gpsSerials: SerialIoOptions[] = [];
+  const Serial = function Serial(serialOptions: ConsoleSerialOptions & SerialIoOptions) {
+    if (gps !== undefined && serialOptions.port === board.gps?.port) {
+      gpsSerials.push(serialOptions);
+      return new gps.Serial(serialOptions);
+    }
+    const uart = new FakeUart(serialOptions, { clock: world, refusedPorts: options.consoleRefused });
     consoles.push(uart);
     return uart;
   } as unknown as NonNullable<DeviceModules<FakeTimer>['io']['Serial']>;
@@ -66,7 +97,6 @@ export function deviceRig(options: DeviceRigOptions = {}): DeviceRig {
   if (options.settings !== undefined) preference.set('covey', 'settings', JSON.stringify(options.settings));
   const random = new SeededRng(options.randomSeed ?? 21);
   const traced: string[] = [];
-  const power = board.powerChip === undefined ? new Axp192Chip() : new Axp192Chip({ wiring: board.i2c, address: board.powerChip.address });
   const modules: DeviceModules<FakeTimer> = {
     Timer: fakeTimer(world, (ms) => world.advance(ms)),
     Time: fakeTime(world, system),
@@ -75,13 +105,13 @@ export function deviceRig(options: DeviceRigOptions = {}): DeviceRig {
     Request: fakeRequest(env),
     SNTP: fakeSntp(env),
     WiFi: fakeWiFi(env),
-    io: { SPI, Digital: emulated.io.Digital, I2C: power.I2C, Serial },
+    io: { SPI, Digital: emulated.io.Digital, I2C: (power ?? new Axp192Chip()).I2C, ...(options.noSerial === true ? {} : { Serial }) },
     config: { board: board.id },
     trace: (text) => traced.push(text),
     random: () => random.nextUint32() / 2 ** 32,
     wallNow: () => system.now(),
   };
-  return { world, modules, preference, traced, consoles, spi, env };
+  return { world, modules, preference, traced, consoles, spi, env, power, gps, gpsSerials };
 }
 
 /** Boots the rig's device; its console is the first UART opened. */
