@@ -17,7 +17,8 @@ import { openRadio } from '../../hal/drivers/open-radio.js';
 import type { Gps, Http, HttpRequest, HttpResponse } from '../../src/ports.js';
 import { Hotspot, type HotspotPorts } from '../../src/hotspot.js';
 import { parseSettings, type Settings } from '../../src/settings.js';
-import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
+import { fastestVerifier } from '../../tools/crypto/native-ed25519.js';
+import { createSodiumSigner } from '../../tools/crypto/sodium-ed25519.js';
 import { oracleClockFrom } from '../../tools/oracle/clock.js';
 import { Oracle } from '../../tools/oracle/oracle.js';
 import { startServer, type RunningServer } from '../../tools/oracle/server.js';
@@ -99,7 +100,7 @@ export class SimWorld {
   /** More listeners to every packet a hotspot received (faults that follow what was heard). */
   readonly onHearingExtra: ((hearing: Hearing) => void)[] = [];
   /** Shared by the hotspots: each beacon's signature is checked once for all who hear it. */
-  private readonly verifier = new CachingVerifier(new SodiumVerifier());
+  private readonly verifier = new CachingVerifier(fastestVerifier());
   /** What the hotspots signed, so the oracle need not check it again (signature-ledger.ts). */
   readonly ledger = new SignatureLedger();
   private readonly createSigner = this.ledger.recording(createSodiumSigner);
@@ -131,7 +132,7 @@ export class SimWorld {
       signer: createSodiumSigner(seedBytes('oracle key')),
       clock: oracleClockFrom(this.clock),
       config: { ...scenario.oracle },
-      verifier: this.ledger.verifier(new SodiumVerifier()),
+      verifier: this.ledger.verifier(fastestVerifier()),
       entropyData: (epoch) => seedBytes(`entropy ${epoch}`),
     });
   }

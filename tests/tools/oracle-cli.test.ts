@@ -14,6 +14,7 @@ import {
   signBeacon, signBeaconReport, signOnboard, signWitnessReceipt, toHex, verifyOnboard, type BeaconReport, type Entropy,
   type Signer, type UploadAck,
 } from '../../proofs/index.js';
+import { verifierInUse } from '../../tools/crypto/native-ed25519.js';
 import { readKeyFile } from '../../tools/keyfile.js';
 import { REWARD_CSV_HEADER } from '../../tools/oracle/read-side.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
@@ -105,6 +106,9 @@ describe('covey oracle as a process', () => {
   test('starts on 127.0.0.1, creates its key next to the database, and serves /healthz', async () => {
     expect(oracleUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(proc?.stdout()).toContain(`created the oracle key ${db}.key (mode 0600)`);
+    // Which verifier checks the signatures: covey's own where it is built (CI builds it), else libsodium and why.
+    const verifier = verifierInUse();
+    expect(proc?.stdout()).toContain(`verifier ${verifier.name}${verifier.reason === undefined ? '' : ` (${verifier.reason})`}\n`);
     expect(existsSync(`${db}.key`)).toBe(true);
     const health = await fetch(`${oracleUrl()}/healthz`);
     expect(health.status).toBe(200);

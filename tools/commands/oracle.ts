@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { toHex } from '../../proofs/index.js';
+import { verifierInUse } from '../crypto/native-ed25519.js';
 import { OracleConfigError, oracleConfig, type OracleConfig } from '../oracle/config.js';
 import { openOracle } from '../oracle/oracle.js';
 import { PreparePool } from '../oracle/prepare-pool.js';
@@ -137,6 +138,9 @@ async function runOracle(options: OracleCommandOptions, io: CliIo): Promise<numb
   oracle.start();
   if (keyCreated) io.stdout(`created the oracle key ${keyPath} (mode 0600)\n`);
   for (const warning of warnings) io.stderr(`covey oracle: warning: ${warning}\n`);
+  // Before the listening line, which is the one scripts wait for.
+  const verifier = verifierInUse();
+  io.stdout(`verifier ${verifier.name}${verifier.reason === undefined ? '' : ` (${verifier.reason})`}\n`);
   io.stdout(`covey oracle listening on ${server.url} (database ${options.db}, public key ${toHex(oracle.publicKey)})\n`);
   if (trustedVendors !== undefined) {
     io.stdout(`trusting ${trustedVendors.size} vendor${trustedVendors.size === 1 ? '' : 's'} for attestation: ${trustedVendors.vendors.map((v) => v.name).join(', ') || 'none'}\n`);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hotspotAddress, toHex, type Signer, type Verifier } from '../../proofs/index.js';
 import { createHostSigner } from '../crypto/node-ed25519.js';
-import { SodiumVerifier } from '../crypto/sodium-ed25519.js';
+import { fastestVerifier } from '../crypto/native-ed25519.js';
 import { readKeyFile, writeKeyFile } from '../keyfile.js';
 import { cborAnswer, errorAnswer, jsonAnswer, type Answer } from './answer.js';
 import { systemClock, type OracleClock } from './clock.js';
@@ -63,7 +63,7 @@ export class Oracle {
     this.clock = options.clock ?? systemClock();
     this.publicKey = options.signer.publicKey;
     this.trustedVendors = options.trustedVendors ?? NO_TRUSTED_VENDORS;
-    const verifier = options.verifier ?? new SodiumVerifier();
+    const verifier = options.verifier ?? fastestVerifier();
     const { store, clock, config } = this;
     this.entropy = new EntropyService({ store, signer: options.signer, clock, periodMs: config.entropyPeriodMs, data: options.entropyData });
     this.registry = new Registry({ store, verifier, clock, trustedVendors: this.trustedVendors });

@@ -3,11 +3,11 @@
  * signatures, the part of ingest that takes CPU, and posts the result back.
  */
 import { parentPort } from 'node:worker_threads';
-import { SodiumVerifier } from '../crypto/sodium-ed25519.js';
+import { fastestVerifier } from '../crypto/native-ed25519.js';
 import { prepareBatch } from './ingest-prepare.js';
 import { packBatch } from './prepared-wire.js';
 
-const verifier = new SodiumVerifier();
+const verifier = fastestVerifier();
 
 parentPort?.on('message', (message: { id: number; body: Uint8Array }) => {
   try {

@@ -86,44 +86,44 @@ function packRadio(numbers: Float64Array, n: number, f: PreparedFields): void {
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
   if (!packed.ok) return packed;
   const { uploader, bytes, numbers } = packed;
-  const view = (offset: number, length: number) => bytes.subarray(offset, offset + length);
-  const items: PreparedItem[] = [];
-  for (let n = 0; n < numbers.length; n += STRIDE) {
+  // Views made with the constructor rather than subarray(), and every record written out as one object
+  // literal per kind rather than spread from a common part: the main thread unpacks every item of every
+  // upload, and both halved what unpacking cost it.
+  const { buffer, byteOffset } = bytes;
+  const view = (offset: number, length: number) => new Uint8Array(buffer, byteOffset + offset, length);
+  const items: PreparedItem[] = new Array(numbers.length / STRIDE);
+  for (let n = 0, i = 0; n < numbers.length; n += STRIDE, i++) {
     const id = view(numbers[n + ID], 16);
     const reason = numbers[n + REASON] as ReasonCode;
     const kind = numbers[n + KIND];
-    if (kind === KIND_NONE) {
-      items.push({ id, reason });
-      continue;
-    }
-    const common = {
-      id, uploader, body: view(numbers[n + BODY], numbers[n + BODY_LENGTH]), digest: view(numbers[n + DIGEST], 16),
-      frequencyHz: numbers[n + FREQUENCY], dataRate: numbers[n + DATA_RATE], timeMs: numbers[n + TIME],
-    };
-    items.push({ id, reason, fields: unpackFields(numbers, n, kind, common, view) });
+    items[i] = kind === KIND_NONE ? { id, reason } : { id, reason, fields: unpackFields(numbers, n, kind, id, uploader, view) };
   }
   return { ok: true, uploader, items };
 }
 
-type CommonFields = Pick<PreparedFields, 'id' | 'uploader' | 'body' | 'digest' | 'frequencyHz' | 'dataRate' | 'timeMs'>;
-
 function unpackFields(
-  numbers: Float64Array, n: number, kind: number, common: CommonFields, view: (offset: number, length: number) => Uint8Array,
+  numbers: Float64Array, n: number, kind: number, id: Uint8Array, uploader: Uint8Array, view: (offset: number, length: number) => Uint8Array,
 ): PreparedFields {
+  const body = view(numbers[n + BODY], numbers[n + BODY_LENGTH]);
+  const digest = view(numbers[n + DIGEST], 16);
+  const [frequencyHz, dataRate, timeMs] = [numbers[n + FREQUENCY], numbers[n + DATA_RATE], numbers[n + TIME]];
   switch (kind) {
     case KIND_CODES.witness:
-      return { ...common, kind: 'witness', rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B] };
+      return { id, uploader, kind: 'witness', body, digest, frequencyHz, dataRate, timeMs, rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B] };
     case KIND_CODES['mapper-witness']:
-      return { ...common, kind: 'mapper-witness', rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B] };
+      return {
+        id, uploader, kind: 'mapper-witness', body, digest, frequencyHz, dataRate, timeMs, rssiDdbm: numbers[n + RADIO_A], snrDdb: numbers[n + RADIO_B],
+      };
     case KIND_CODES.beacon:
       return {
-        ...common, kind: 'beacon', txPowerDdbm: numbers[n + RADIO_A], entropyEpoch: numbers[n + RADIO_B],
-        entropyTag: view(numbers[n + TAG], 4),
+        id, uploader, kind: 'beacon', body, digest, frequencyHz, dataRate, timeMs, txPowerDdbm: numbers[n + RADIO_A],
+        entropyEpoch: numbers[n + RADIO_B], entropyTag: view(numbers[n + TAG], 4),
       };
     case KIND_CODES.mapper:
       return {
-        ...common, kind: 'mapper', txPowerDdbm: numbers[n + RADIO_A], latE7: numbers[n + LAT], lonE7: numbers[n + LON],
-        altitudeM: numbers[n + ALTITUDE], hdopDeci: numbers[n + HDOP], satellites: numbers[n + SATELLITES], counter: numbers[n + COUNTER],
+        id, uploader, kind: 'mapper', body, digest, frequencyHz, dataRate, txPowerDdbm: numbers[n + RADIO_A], timeMs,
+        latE7: numbers[n + LAT], lonE7: numbers[n + LON], altitudeM: numbers[n + ALTITUDE], hdopDeci: numbers[n + HDOP],
+        satellites: numbers[n + SATELLITES], counter: numbers[n + COUNTER],
       };
     default:
       throw new RangeError(`packed batch: unknown item kind ${kind}`);

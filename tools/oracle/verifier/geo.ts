@@ -26,9 +26,26 @@ function centreOf(cell: string): [number, number] {
   return centre;
 }
 
+/**
+ * Distances already computed, by the pair of cells: a hotspot is witnessed by the same neighbours beacon
+ * after beacon, and each witness check may ask up to three times. Each call into h3 (WebAssembly) costs
+ * more than a lookup, and the answer is h3's either way.
+ */
+const distances = new Map<string, number>();
+const DISTANCE_CACHE_SIZE = 200_000;
+
 /** Great-circle distance between the centres of two H3 cells (asserted locations, resolution 12), km. */
 export function cellDistanceKm(cellA: string, cellB: string): number {
-  return greatCircleDistance(centreOf(cellA), centreOf(cellB), 'km');
+  const pair = cellA < cellB ? `${cellA} ${cellB}` : `${cellB} ${cellA}`;
+  let km = distances.get(pair);
+  if (km === undefined) {
+    if (distances.size >= DISTANCE_CACHE_SIZE) distances.clear();
+    // In the pair's order, so that the answer does not depend on which cell came first.
+    const [first, second] = cellA < cellB ? [cellA, cellB] : [cellB, cellA];
+    km = greatCircleDistance(centreOf(first), centreOf(second), 'km');
+    distances.set(pair, km);
+  }
+  return km;
 }
 
 /**
@@ -38,7 +55,16 @@ export function cellDistanceKm(cellA: string, cellB: string): number {
  * step, plus a parent's own size at each end, is generous.
  */
 export function gridSpanKm(resolution: number, steps: number): number {
-  return (steps + 2) * 4 * getHexagonEdgeLengthAvg(resolution, UNITS.km);
+  return (steps + 2) * 4 * averageEdgeKm(resolution);
+}
+
+/** h3's average edge length at each resolution, km, looked up once. */
+const averageEdges = new Map<number, number>();
+
+function averageEdgeKm(resolution: number): number {
+  let km = averageEdges.get(resolution);
+  if (km === undefined) averageEdges.set(resolution, (km = getHexagonEdgeLengthAvg(resolution, UNITS.km)));
+  return km;
 }
 
 /**
