@@ -42,14 +42,17 @@ static uint8_t *bytes_arg(napi_env env, napi_value value, size_t length, const c
   return data;
 }
 
-static napi_value prepare_key(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+/* The call's first `count` arguments into argv; false after throwing `usage` when there are fewer. */
+static bool args(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *usage) {
+  size_t argc = count;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 1) {
-    napi_throw_type_error(env, NULL, "prepareKey(publicKey)");
-    return NULL;
-  }
+  if (argc < count) napi_throw_type_error(env, NULL, usage);
+  return argc >= count;
+}
+
+static napi_value prepare_key(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv, "prepareKey(publicKey)")) return NULL;
   const uint8_t *public_key = bytes_arg(env, argv[0], 32, "publicKey");
   if (public_key == NULL) return NULL;
   void *data;
@@ -60,13 +63,8 @@ static napi_value prepare_key(napi_env env, napi_callback_info info) {
 }
 
 static napi_value verify(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 3) {
-    napi_throw_type_error(env, NULL, "verify(key, signature, k)");
-    return NULL;
-  }
+  if (!args(env, info, 3, argv, "verify(key, signature, k)")) return NULL;
   const uint8_t *key = bytes_arg(env, argv[0], ed25519_key_size(), "key");
   if (key == NULL) return NULL;
   const uint8_t *signature = bytes_arg(env, argv[1], 64, "signature");
@@ -79,13 +77,13 @@ static napi_value verify(napi_env env, napi_callback_info info) {
 }
 
 static napi_value verify_many(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
+  static const char usage[] = "verifyMany(keys[], signatures, ks, results)";
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (!args(env, info, 4, argv, usage)) return NULL;
   bool is_array = false;
-  if (argc >= 1) napi_is_array(env, argv[0], &is_array);
-  if (argc < 4 || !is_array) {
-    napi_throw_type_error(env, NULL, "verifyMany(keys[], signatures, ks, results)");
+  napi_is_array(env, argv[0], &is_array);
+  if (!is_array) {
+    napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
   uint32_t n;

@@ -278,15 +278,17 @@ static void ge_double(ge_p3 *r, const ge_p3 *p) {
   ge_double_t(r, p, 1);
 }
 
-/* r = p + q, or p − q when `negate` (add-2008-hwcd-3 with a = −1). */
-static void ge_add_cached(ge_p3 *r, const ge_p3 *p, const ge_cached *q, int negate) {
-  fe a, b, c, d, e, f, g, h;
+/*
+ * r = p + q, or p − q when `negate` (add-2008-hwcd-3 with a = −1), from q's y + x, y − x and 2d·xy (all
+ * over its Z) and D = Z1·2Z2, which the callers below work out in their own way. r may be p.
+ */
+static void ge_add_with(ge_p3 *r, const ge_p3 *p, const fe ypx, const fe ymx, const fe xy2d, const fe d, int negate) {
+  fe a, b, c, e, f, g, h;
   fe_sub(a, p->Y, p->X);
-  fe_mul(a, a, negate ? q->YplusX : q->YminusX);
+  fe_mul(a, a, negate ? ypx : ymx);
   fe_add(b, p->Y, p->X);
-  fe_mul(b, b, negate ? q->YminusX : q->YplusX);
-  fe_mul(c, p->T, q->T2d);
-  fe_mul(d, p->Z, q->Z2);
+  fe_mul(b, b, negate ? ymx : ypx);
+  fe_mul(c, p->T, xy2d);
   fe_sub(e, b, a);
   fe_add(h, b, a);
   if (negate) {
@@ -302,28 +304,17 @@ static void ge_add_cached(ge_p3 *r, const ge_p3 *p, const ge_cached *q, int nega
   fe_mul(r->Z, f, g);
 }
 
+static void ge_add_cached(ge_p3 *r, const ge_p3 *p, const ge_cached *q, int negate) {
+  fe d;
+  fe_mul(d, p->Z, q->Z2);
+  ge_add_with(r, p, q->YplusX, q->YminusX, q->T2d, d, negate);
+}
+
 /* The same with an affine q: 2Z2 is 2, so D costs an addition instead of a product. */
 static void ge_add_affine(ge_p3 *r, const ge_p3 *p, const ge_affine *q, int negate) {
-  fe a, b, c, d, e, f, g, h;
-  fe_sub(a, p->Y, p->X);
-  fe_mul(a, a, negate ? q->YplusX : q->YminusX);
-  fe_add(b, p->Y, p->X);
-  fe_mul(b, b, negate ? q->YminusX : q->YplusX);
-  fe_mul(c, p->T, q->XY2d);
+  fe d;
   fe_add(d, p->Z, p->Z);
-  fe_sub(e, b, a);
-  fe_add(h, b, a);
-  if (negate) {
-    fe_add(f, d, c);
-    fe_sub(g, d, c);
-  } else {
-    fe_sub(f, d, c);
-    fe_add(g, d, c);
-  }
-  fe_mul(r->X, e, f);
-  fe_mul(r->Y, g, h);
-  fe_mul(r->T, e, h);
-  fe_mul(r->Z, f, g);
+  ge_add_with(r, p, q->YplusX, q->YminusX, q->XY2d, d, negate);
 }
 
 static void ge_to_cached(ge_cached *r, const ge_p3 *p) {
