@@ -17,6 +17,9 @@
  *   rather than wall time, which other load on the machine disturbs less.
  * - verifier: the ed25519 verifier every figure was measured with: covey-native (tools/crypto/native/),
  *   or libsodium where that is not built.
+ * - signatureCheckUsNative, signatureCheckUsLibsodium: µs a signature check takes each verifier, one
+ *   after the other on the same 2,000 signatures by 200 hotspots (fastest of 10 passes), so that their
+ *   ratio holds whatever the machine's moment; the native one is null where it is not built.
  * Each verify figure is the median of verifyRuns runs on fresh databases, after one warm-up run.
  * Uploads reach the store INGEST_CONCURRENCY at a time, as from that many connections, and the store
  * commits the uploads that arrive together in one transaction (sqlite-store.ts insertItems).
@@ -27,7 +30,9 @@ import { Agent, request } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fastestVerifier, verifierInUse } from '../tools/crypto/native-ed25519.js';
+import type { Verifier } from '../proofs/index.js';
+import { fastestVerifier, NativeVerifier, verifierInUse } from '../tools/crypto/native-ed25519.js';
+import { SodiumVerifier } from '../tools/crypto/sodium-ed25519.js';
 import { oracleConfig } from '../tools/oracle/config.js';
 import { prepareBatch, type PreparedBatch } from '../tools/oracle/ingest-prepare.js';
 import type { ItemFields } from '../tools/oracle/model.js';
@@ -192,8 +197,31 @@ async function inParallel<T>(inputs: readonly T[], limit: number, task: (input: 
   await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, lane));
 }
 
-export async function runOracleBench(): Promise<Record<string, number | string>> {
+/** µs a signature for each verifier over the same signatures, fastest of `passes`, passes interleaved. */
+function signatureCheckUs(verifiers: readonly Verifier[], passes = 10): number[] {
+  const network = syntheticNetwork(200, 'signature checks');
+  const jobs = Array.from({ length: 2000 }, (_, i) => {
+    const { signer } = network.hotspots[(i * 7) % network.hotspots.length];
+    const message = new TextEncoder().encode(`a witness receipt of about a hundred bytes, number ${i}, `.padEnd(100, '.'));
+    return { signature: signer.sign(message), message, publicKey: signer.publicKey };
+  });
+  const best = verifiers.map(() => Infinity);
+  for (let pass = 0; pass < passes; pass++) {
+    for (const [v, verifier] of verifiers.entries()) {
+      const started = performance.now();
+      for (const { signature, message, publicKey } of jobs) {
+        if (!verifier.verify(signature, message, publicKey)) throw new Error('a benchmark signature did not verify');
+      }
+      best[v] = Math.min(best[v], ((performance.now() - started) * 1000) / jobs.length);
+    }
+  }
+  return best.map((us) => Math.round(us * 10) / 10);
+}
+
+export async function runOracleBench(): Promise<Record<string, number | string | null>> {
   const cores = availableParallelism();
+  const native = verifierInUse().name === 'covey-native' ? new NativeVerifier() : undefined;
+  const [libsodiumUs, nativeUs] = signatureCheckUs(native === undefined ? [new SodiumVerifier()] : [new SodiumVerifier(), native]);
   const inlineIngest = await ingestRun(0);
   const pooled = await ingestRun(cores);
   const best = pooled.perSec > inlineIngest.perSec ? { ...pooled, workers: cores } : { ...inlineIngest, workers: 0 };
@@ -228,6 +256,8 @@ export async function runOracleBench(): Promise<Record<string, number | string>>
     verifyReceiptsPerCpuSecPerCore: Math.round(perCore.perCpuSec),
     verifyRuns: MEASURED_RUNS,
     verifier: verifierInUse().name,
+    signatureCheckUsNative: nativeUs ?? null,
+    signatureCheckUsLibsodium: libsodiumUs,
     cores,
   };
 }

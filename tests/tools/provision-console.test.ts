@@ -7,7 +7,7 @@
  */
 import { encodeDeviceCertificate, signDeviceCertificate, toHex } from '../../proofs/index.js';
 import { settingsFromJson } from '../../src/settings-store.js';
-import { ConsoleClient } from '../../tools/provision/console-client.js';
+import { answerIn, ConsoleClient } from '../../tools/provision/console-client.js';
 import { answerFields, parseIdLine, provisionOverConsole, type ConsoleProvisionOptions } from '../../tools/provision/console-provision.js';
 import { buildSettings } from '../../tools/provision/settings.js';
 import { seedFor, signerFor } from '../support/keys.js';
@@ -182,6 +182,19 @@ describe('ConsoleClient', () => {
     emit('d key=none board=t3s3 state=unprovisioned attested=no ✓\r\n');
     expect(await answer).toBe('covey-id key=none board=t3s3 state=unprovisioned attested=no ✓');
     expect(skipped).toEqual(['warn wifi lost reason=201']);
+    await client.close();
+  });
+
+  test('finds an answer behind boot garbage on the same line, but not one quoted in a log line', async () => {
+    const { client, emit, skipped } = await openWith();
+    const answer = client.waitFor(['covey-selftest ', 'covey-selftest-end '], 1000);
+    emit('info console says covey-selftest radio PASS is what a good radio prints\n');
+    emit(Buffer.concat([Buffer.from([0xff, 0xfe, 0x7a, 0x7a, 0x00, 0x80]), Buffer.from('hhhh////covey-selftest radio FAIL chip=sx126x\n')]));
+    expect(await answer).toBe('covey-selftest radio FAIL chip=sx126x');
+    expect(skipped).toEqual(['info console says covey-selftest radio PASS is what a good radio prints']);
+    expect(answerIn('covey-id key=none', ['covey-id '])).toBe('covey-id key=none');
+    expect(answerIn('\u0000\ufffdcovey-id key=none', ['covey-id '])).toBe('covey-id key=none');
+    expect(answerIn('warn covey-id key=none', ['covey-id '])).toBeUndefined();
     await client.close();
   });
 

@@ -104,7 +104,8 @@ export class ConsoleClient {
     if (this.waiter !== undefined) return Promise.reject(new Error('one wait at a time'));
     while (this.unread.length > 0) {
       const line = this.unread.shift() as string;
-      if (wanted.some((prefix) => line.startsWith(prefix))) return Promise.resolve(line);
+      const answer = answerIn(line, wanted);
+      if (answer !== undefined) return Promise.resolve(answer);
       this.onLine?.(line);
     }
     if (this.failure !== undefined) return Promise.reject(this.failure);
@@ -160,13 +161,14 @@ export class ConsoleClient {
       this.unread.push(line);
       return;
     }
-    if (!waiter.prefixes.some((prefix) => line.startsWith(prefix))) {
+    const answer = answerIn(line, waiter.prefixes);
+    if (answer === undefined) {
       this.onLine?.(line);
       return;
     }
     clearTimeout(waiter.timer);
     this.waiter = undefined;
-    waiter.resolve(line);
+    waiter.resolve(answer);
   }
 
   private fail(error: Error): void {
@@ -177,4 +179,19 @@ export class ConsoleClient {
     this.waiter = undefined;
     waiter.reject(error);
   }
+}
+
+/**
+ * The line from the first of `prefixes` it starts with, or that it holds after garbage: bytes sent at
+ * another baud rate around a reset (a flasher's faster rate, the boot) read as junk at the console's rate
+ * and can run into the firmware's first line without a newline. Garbage means something other than
+ * printable ASCII before the prefix, so a log line that merely quotes a prefix is never taken for an answer.
+ */
+export function answerIn(line: string, prefixes: readonly string[]): string | undefined {
+  for (const prefix of prefixes) {
+    if (line.startsWith(prefix)) return line;
+    const at = line.indexOf(prefix);
+    if (at > 0 && /[^\x20-\x7e]/.test(line.slice(0, at))) return line.slice(at);
+  }
+  return undefined;
 }
