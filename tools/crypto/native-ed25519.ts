@@ -1,7 +1,8 @@
 /**
- * The oracle's and the simulator's ed25519 verifier: covey's own, in C (tools/crypto/native/), about two
- * and a half times as fast as libsodium on the oracle's work (docs/oracle.md, Signature checks), with libsodium as the fallback wherever
- * the C module was not built (no compiler at install, Windows) or COVEY_VERIFIER=libsodium asks for it.
+ * The oracle's ed25519 verifier: covey's own, in C (tools/crypto/native/), about two and a half times as
+ * fast as libsodium on the oracle's work (docs/oracle.md, Signature checks), with libsodium as the
+ * fallback wherever the C module was not built (no compiler at install, Windows) or
+ * COVEY_VERIFIER=libsodium asks for it.
  *
  * It answers exactly as the other verifiers do (tests/proofs/signature-agreement.test.ts): covey's
  * encoding rules first (proofs/ed25519-rules.ts), then the cofactorless equation, encode([S]B − [k]A)
