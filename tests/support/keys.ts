@@ -21,7 +21,7 @@ export const hostVerifier = new HostVerifier();
 export const sodiumVerifier = new SodiumVerifier();
 /**
  * The oracle's own verifier (tools/crypto/native/), or undefined where the C module is not built;
- * tests/crypto/native-ed25519.test.ts fails in CI if it is not.
+ * tests/tools/native-ed25519.test.ts fails in CI if it is not.
  */
 export const nativeVerifier: Verifier | undefined = verifierInUse().name === 'covey-native' ? new NativeVerifier() : undefined;
 export const VERIFIERS: readonly (readonly [string, Verifier])[] = [

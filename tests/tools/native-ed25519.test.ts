@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
-import { NATIVE_MODULE_PATH, NativeVerifier, verifierInUse, verifyAll, type SignatureJob } from '../../tools/crypto/native-ed25519.js';
+import { verifyAll, type SignatureJob } from '../../tools/crypto/batch-verify.js';
+import { NATIVE_MODULE_PATH, NativeVerifier, verifierInUse } from '../../tools/crypto/native-ed25519.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 import { seedFor } from '../support/keys.js';
 

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import sodium from 'sodium-native';
 import { assertBytes, encodingViolation, type Verifier } from '../../proofs/index.js';
+import type { BatchVerifier, SignatureJob } from './batch-verify.js';
 import { SodiumVerifier } from './sodium-ed25519.js';
 
 /** build/native/covey_ed25519.node, as tools/crypto/native/build.mjs makes it. */
@@ -50,24 +51,6 @@ export function verifierInUse(): { readonly name: 'covey-native' | 'libsodium'; 
   return 'module' in loaded ? { name: 'covey-native' } : { name: 'libsodium', reason: loaded.unavailable };
 }
 
-/** One signature to check: what Verifier.verify takes. */
-export interface SignatureJob {
-  readonly signature: Uint8Array;
-  readonly message: Uint8Array;
-  readonly publicKey: Uint8Array;
-}
-
-/** A Verifier that can also check many signatures in one call, with the same answers. */
-export interface BatchVerifier extends Verifier {
-  verifyMany(jobs: readonly SignatureJob[]): boolean[];
-}
-
-/** verifier.verifyMany(jobs) where it has that, else verify() one job at a time. */
-export function verifyAll(verifier: Verifier, jobs: readonly SignatureJob[]): boolean[] {
-  if ('verifyMany' in verifier && typeof verifier.verifyMany === 'function') return (verifier as BatchVerifier).verifyMany(jobs);
-  return jobs.map((job) => verifier.verify(job.signature, job.message, job.publicKey));
-}
-
 /** Prepared keys kept by default: 7.5 KiB each (the module's keySize), so at most 120 MiB, for networks of up to that many hotspots. */
 export const DEFAULT_CACHED_KEYS = 16_384;
 
@@ -88,9 +71,7 @@ export class NativeVerifier implements BatchVerifier {
   }
 
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-    if (encodingViolation(signature, publicKey) !== null) return false;
-    assertBytes(message, undefined, 'message');
-    const key = this.prepared(publicKey);
+    const key = this.keyFor(signature, message, publicKey);
     if (key === null) return false;
     this.hashInto(this.k, 0, signature, message, publicKey);
     return this.native.verify(key, signature, this.k);
@@ -105,9 +86,7 @@ export class NativeVerifier implements BatchVerifier {
     const keys: ArrayBuffer[] = [];
     const positions: number[] = [];
     for (const [i, { signature, message, publicKey }] of jobs.entries()) {
-      if (encodingViolation(signature, publicKey) !== null) continue;
-      assertBytes(message, undefined, 'message');
-      const key = this.prepared(publicKey);
+      const key = this.keyFor(signature, message, publicKey);
       if (key === null) continue;
       keys.push(key);
       positions.push(i);
@@ -125,6 +104,16 @@ export class NativeVerifier implements BatchVerifier {
     this.native.verifyMany(keys, signatures, ks, results);
     for (const [j, i] of positions.entries()) answers[i] = results[j] === 1;
     return answers;
+  }
+
+  /**
+   * The prepared key to check the signature with, or null when it fails before any arithmetic: against
+   * covey's encoding rules, or a key that is no curve point. Throws for inputs of the wrong size.
+   */
+  private keyFor(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): ArrayBuffer | null {
+    if (encodingViolation(signature, publicKey) !== null) return null;
+    assertBytes(message, undefined, 'message');
+    return this.prepared(publicKey);
   }
 
   /** k = SHA-512(R ‖ A ‖ message) mod L, into out[at, at + 32). */

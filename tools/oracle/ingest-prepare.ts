@@ -11,7 +11,7 @@ import {
 } from '../../proofs/index.js';
 import { KEY_BYTES, openEnvelope } from '../../proofs/envelope.js';
 import { readArray, readBytes } from '../../proofs/fields.js';
-import { verifyAll, type SignatureJob } from '../crypto/native-ed25519.js';
+import { verifyAll, type SignatureJob } from '../crypto/batch-verify.js';
 import { itemSpans, signatureOf, signedMessageOf } from './item-spans.js';
 import type { ItemFields, MapperReceiptItem, MapperReportItem } from './model.js';
 
@@ -127,7 +127,7 @@ export function prepareBatch(body: Uint8Array, verifier: Verifier): PreparedBatc
     return { ok: false, error: error.code === 'UnknownVersion' ? 'unknown_version' : 'malformed', detail: error.message };
   }
   const { uploader, spans } = batch;
-  // Every signature of the batch in one call where the verifier takes many (native-ed25519.ts).
+  // Every signature of the batch in one call where the verifier takes many (batch-verify.ts).
   const jobs: SignatureJob[] = [];
   const checks = batch.items.map((decoded, i) => {
     if (decoded.item === undefined) return undefined;

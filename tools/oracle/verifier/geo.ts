@@ -36,12 +36,12 @@ const DISTANCE_CACHE_SIZE = 200_000;
 
 /** Great-circle distance between the centres of two H3 cells (asserted locations, resolution 12), km. */
 export function cellDistanceKm(cellA: string, cellB: string): number {
-  const pair = cellA < cellB ? `${cellA} ${cellB}` : `${cellB} ${cellA}`;
+  // In the pair's order, so that the key and the answer do not depend on which cell came first.
+  const [first, second] = cellA < cellB ? [cellA, cellB] : [cellB, cellA];
+  const pair = `${first} ${second}`;
   let km = distances.get(pair);
   if (km === undefined) {
     if (distances.size >= DISTANCE_CACHE_SIZE) distances.clear();
-    // In the pair's order, so that the answer does not depend on which cell came first.
-    const [first, second] = cellA < cellB ? [cellA, cellB] : [cellB, cellA];
     km = greatCircleDistance(centreOf(first), centreOf(second), 'km');
     distances.set(pair, km);
   }
