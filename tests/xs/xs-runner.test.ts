@@ -56,6 +56,16 @@ describe('XsWorker', () => {
     expect(worker.running).toBe(false);
   });
 
+  test('the bound on commands does not apply to the start', async () => {
+    // Starting a worker (spawn, engine set-up, first answer) takes well over a millisecond.
+    const worker = await XsWorker.start({ requestTimeoutMs: 1 });
+    try {
+      expect(worker.running).toBe(true);
+    } finally {
+      await worker.close();
+    }
+  });
+
   test('close ends the process and may be called twice', async () => {
     const worker = await XsWorker.start();
     await worker.close();

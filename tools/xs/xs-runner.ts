@@ -45,6 +45,11 @@ export interface XsWorkerOptions {
   readonly name?: string;
   /** Wall-clock bound on each command; past it the worker is killed. Default 30 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Wall-clock bound on the worker's start, up to its first answer. Kept apart from `requestTimeoutMs` so
+   * that a tight bound on commands does not fail a start slowed by a busy machine. Default 30 s.
+   */
+  readonly startTimeoutMs?: number;
   /** Computrons one command may use before XS aborts it (exit 17). Default 1e9 (about 200 signatures). */
   readonly computeLimit?: number;
   /** Path of an xsnap-worker binary; default: the release build inside @agoric/xsnap. */
@@ -136,7 +141,7 @@ export class XsWorker {
       child.once('error', reject);
     });
     const worker = new XsWorker(child, name, options.requestTimeoutMs ?? 30_000);
-    await worker.send(new TextEncoder().encode('R'));
+    await worker.send(new TextEncoder().encode('R'), options.startTimeoutMs ?? 30_000);
     return worker;
   }
 
@@ -183,19 +188,19 @@ export class XsWorker {
     }
   }
 
-  private send(payload: Uint8Array): Promise<Uint8Array> {
-    const run = () => this.exchange(payload);
+  private send(payload: Uint8Array, timeoutMs = this.timeoutMs): Promise<Uint8Array> {
+    const run = () => this.exchange(payload, timeoutMs);
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private exchange(payload: Uint8Array): Promise<Uint8Array> {
+  private exchange(payload: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     if (this.exitError !== null) return Promise.reject(this.exitError);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.fail(new XsWorkerError(`${this.name}: no reply within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        this.fail(new XsWorkerError(`${this.name}: no reply within ${timeoutMs} ms`));
+      }, timeoutMs);
       const settle = <A>(fn: (a: A) => void) => (a: A) => {
         clearTimeout(timer);
         this.pending = null;
