@@ -117,4 +117,24 @@ describe('the prepare pool', () => {
     }
     await expect(pool.prepare(Uint8Array.of(1))).rejects.toThrow(/closed/);
   });
+
+  test('workers that cannot start are given up after a few tries, not started again in a loop', async () => {
+    const failures: Error[] = [];
+    const missing = new URL('./no-such-prepare-worker.mjs', import.meta.url);
+    const pool = new PreparePool(1, { workerUrl: missing, onFailure: (error) => failures.push(error) });
+    try {
+      const first = pool.prepare(batchOf(1, -950).body);
+      await expect(first).rejects.toThrow(/no-such-prepare-worker/);
+      // A failed start is replaced until the third in a row; then the pool has its failure.
+      const deadline = Date.now() + 10_000;
+      while (pool.failure === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pool.failure?.message).toMatch(/^the prepare workers cannot start: .*no-such-prepare-worker/);
+      await expect(pool.prepare(Uint8Array.of(1))).rejects.toBe(pool.failure);
+      // Given up means no more threads: nothing new fails, and onFailure was told once.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(failures).toEqual([pool.failure]);
+    } finally {
+      await pool.close();
+    }
+  });
 });

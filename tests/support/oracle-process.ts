@@ -37,9 +37,13 @@ function bounded<T>(promise: Promise<T>, timeoutMs: number, what: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Starts `covey oracle <args>` and resolves once it prints its listening line (within `startMs`). */
-export async function spawnOracle(args: readonly string[], startMs = 20_000): Promise<OracleProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli.ts', 'oracle', ...args], {
+/**
+ * Starts `covey oracle <args>` and resolves once it prints its listening line (within `startMs`).
+ * `installed`: through bin/covey.js, the command npm installs, which loads the sources its own way.
+ */
+export async function spawnOracle(args: readonly string[], startMs = 20_000, { installed = false } = {}): Promise<OracleProcess> {
+  const entry = installed ? ['bin/covey.js'] : ['--import', 'tsx', 'tools/cli.ts'];
+  const child = spawn(process.execPath, [...entry, 'oracle', ...args], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

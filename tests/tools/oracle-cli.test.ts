@@ -205,6 +205,26 @@ describe('covey oracle as a process', () => {
 // ---------------------------------------------------------------------------------------------------
 // covey oracle: failures before it listens (in-process; none may hang)
 
+describe('covey oracle --workers, as installed (bin/covey.js)', () => {
+  test('checks uploads on its worker thread: an unknown uploader gets 403, and no worker fails to start', async () => {
+    const oracle = await spawnOracle(['--db', join(dir, 'oracle.sqlite'), '--port', '0', '--workers', '1', '-q'], 30_000, { installed: true });
+    try {
+      const stranger = signerFor('oracle-cli stranger');
+      const entropyBody = new Uint8Array(await (await fetch(`${oracle.url}/v1/entropy`)).arrayBuffer());
+      const report = beaconReport(stranger, decodeEntropy(entropyBody), 7);
+      const response = await fetch(`${oracle.url}/v1/receipts`, {
+        method: 'POST', headers: { 'content-type': 'application/cbor' },
+        body: encodeUploadBatch({ uploader: stranger.publicKey, items: [{ kind: 'beacon', report }] }),
+      });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: string }).error).toBe('unknown_hotspot');
+      expect(oracle.stderr()).not.toMatch(/cannot start/);
+    } finally {
+      oracle.kill();
+    }
+  }, 40_000);
+});
+
 describe('covey oracle refuses to start', () => {
   test('--port abc exits 1 with one line', async () => {
     expectOneLineFailure(await coveyWithin(5_000, ['oracle', '--db', join(dir, 'o.sqlite'), '--port', 'abc']),

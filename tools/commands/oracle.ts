@@ -123,8 +123,12 @@ async function runOracle(options: OracleCommandOptions, io: CliIo): Promise<numb
     onError: (error) => io.stderr(`${stamp()} covey oracle: verifier: ${reasonOf(error)}\n`),
   });
   // Started once the oracle is open, so that a failed start leaves no thread running.
-  const pool = workers > 0 ? new PreparePool(workers) : undefined;
-  if (pool !== undefined) oracle.ingest.useWorkers((body) => pool.prepare(body));
+  const pool = workers > 0 ? new PreparePool(workers, {
+    onFailure: (error) => io.stderr(`${stamp()} covey oracle: ${error.message}; uploads are checked on the main thread\n`),
+  }) : undefined;
+  if (pool !== undefined) {
+    oracle.ingest.useWorkers((body) => (pool.failure === undefined ? pool.prepare(body) : oracle.ingest.prepareHere(body)));
+  }
   let server;
   try {
     server = await startServer(oracle, {

@@ -59,6 +59,11 @@ export class Ingest {
     this.prepare = prepare;
   }
 
+  /** Decodes and verifies an upload on this thread, whatever `useWorkers` said. */
+  prepareHere(body: Uint8Array): Promise<PreparedBatch> {
+    return Promise.resolve(prepareBatch(body, this.options.verifier));
+  }
+
   async receipts(contentType: string | undefined, body: Uint8Array | undefined): Promise<IngestOutcome> {
     const receivedMs = this.options.clock.wallMs();
     const refused = refuseBody(contentType, body, this.options.config.maxBodyBytes);
