@@ -5,6 +5,7 @@
  */
 import { SNR_FLOOR_DB, type AirSignal, type AirStation } from './air.js';
 import type { AirCounters } from './air-stats.js';
+import type { Audible } from './audible.js';
 import type { Contender } from './collisions.js';
 
 /** A point in the scenario's local frame: metres east, north, and above ground. */
@@ -54,6 +55,8 @@ export interface Member {
   losses: Float64Array | null;
   lossesFor: readonly Member[] | null;
   lossesHz: number;
+  /** Which of `receivers` can hear what it sends (audible.ts). */
+  audible: Audible | null;
   /** What it transmits, and until when (ms); half-duplex. */
   transmitting: AirSignal | null;
   transmittingUntilMs: number;

@@ -25,6 +25,7 @@ import type { Clock } from '../../src/ports.js';
 import { SeededRng } from '../ports/seeded-rng.js';
 import { tunedTo, type Air, type AirLink, type AirSignal, type AirStation, type AirTuning } from './air.js';
 import { AirCounters, type AirStats } from './air-stats.js';
+import { AudibleSets } from './audible.js';
 import { collide, DEFAULT_COLLISION_MODEL, NEWCOMER_LOST, ONGOING_LOST, type CollisionModel } from './collisions.js';
 import { DEFAULT_NOISE_FIGURE_DB, noiseFloorDbm, sensitivityDbm, SENSITIVITY_MODELS, type SensitivityModel } from './link-budget.js';
 import { pathLossModel, type PathLossModel, type PathLossSpec } from './path-loss.js';
@@ -69,6 +70,7 @@ export class SimAir implements Air {
   private readonly maxCarrierOffsetPpm: number;
   private readonly clutterLossDb: number;
   private readonly search: ReceiverSearch;
+  private readonly audible: AudibleSets;
   private attachments = 0;
   private readonly placements = new Map<string, Placement>();
   private readonly attachedByName = new Map<string, Member>();
@@ -97,6 +99,7 @@ export class SimAir implements Air {
     const search = options.search ?? 'grid';
     if (search !== 'grid' && search !== 'all') throw new RangeError(`unknown search ${String(search)}`);
     this.search = new ReceiverSearch(search === 'grid' ? options.cellSizeM ?? 2000 : null);
+    this.audible = new AudibleSets(this.sensitivity);
   }
 
   /** Says where the station called `name` is; its chip's `attach(station, name)` then finds it. */
@@ -117,7 +120,7 @@ export class SimAir implements Air {
       gainDbi: placement.antennaGainDbi ?? 0, noiseFigureDb: placement.noiseFigureDb ?? DEFAULT_NOISE_FIGURE_DB,
       listens: placement.listens ?? true, carrierOffsetPpm: this.carrierOffsetPpm(name), shadowingKey: shadowingKey(this.seed, name), counters,
       attached: true, horizonSignal: null, horizonM: 0, horizonEpoch: -1, receivers: [], receiversRangeM: NaN, receiversLayout: -1,
-      losses: null, lossesFor: null, lossesHz: NaN,
+      losses: null, lossesFor: null, lossesHz: NaN, audible: null,
       transmitting: null, transmittingUntilMs: -Infinity, here: [],
     };
     this.attachedByName.set(name, member);
@@ -150,11 +153,13 @@ export class SimAir implements Air {
   stationStats(name: string): AirStats {
     const counters = this.counters.get(name);
     if (!counters) throw new RangeError(`no station named ${name}`);
+    this.audible.settleAll();
     return counters.snapshot();
   }
 
   /** The sum over all stations. */
   get stats(): AirStats {
+    this.audible.settleAll();
     return AirCounters.total(this.counters.values());
   }
 
@@ -214,7 +219,14 @@ export class SimAir implements Air {
     from.counters.addTransmission(signal.frequencyHz, signal.airtimeMs);
     const receivers = this.search.within(from, this.horizonOf(from, signal));
     const losses = this.lossesOf(from, receivers, signal.frequencyHz);
-    for (let i = 0; i < receivers.length; i++) this.arrive(tx, receivers[i], now, losses[i]);
+    this.audible.sending(from, now);
+    if (receivers === from.receivers) {
+      // A list that stays (receiver-search.ts): only the stations that can hear it are visited.
+      const hear = this.audible.hearing(from, signal, receivers, losses, now);
+      for (let k = 0; k < hear.length; k++) this.arrive(tx, receivers[hear[k]], now, losses[hear[k]]);
+    } else {
+      for (let i = 0; i < receivers.length; i++) this.arrive(tx, receivers[i], now, losses[i]);
+    }
     this.clock.setTimer(() => this.finish(tx), signal.airtimeMs);
   }
 
