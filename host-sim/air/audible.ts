@@ -29,6 +29,9 @@ export interface Audible {
   sends: number;
 }
 
+/** Lists shorter than this are visited whole: the bookkeeping would cost more than it saves. */
+export const MIN_LIST_LENGTH = 16;
+
 export class AudibleSets {
   /** Lists with counts not yet added to the stations' counters. */
   private readonly unsettled = new Set<Audible>();
@@ -50,20 +53,21 @@ export class AudibleSets {
       audible = this.audibleOf(from, signal, receivers, losses);
       from.audible = audible;
     }
-    audible.sends++;
-    this.unsettled.add(audible);
+    if (audible.sends++ === 0) this.unsettled.add(audible);
     this.exceptTransmitting(audible, from, nowMs);
     return audible.hear;
   }
 
   /** `from` starts a packet at `nowMs` (every packet, whichever way its receivers are found). */
   sending(from: Member, nowMs: number): void {
+    const onAir = this.onAir;
     let kept = 0;
-    for (const station of this.onAir) {
-      if (station.transmittingUntilMs > nowMs && station !== from) this.onAir[kept++] = station;
+    for (let i = 0; i < onAir.length; i++) {
+      const station = onAir[i];
+      if (station.transmittingUntilMs > nowMs && station !== from) onAir[kept++] = station;
     }
-    this.onAir.length = kept;
-    this.onAir.push(from);
+    if (kept < onAir.length) onAir.length = kept;
+    onAir.push(from);
   }
 
   /** Adds every count kept back to the stations' counters; call before reading them. */

@@ -25,7 +25,7 @@ import type { Clock } from '../../src/ports.js';
 import { SeededRng } from '../ports/seeded-rng.js';
 import { tunedTo, type Air, type AirLink, type AirSignal, type AirStation, type AirTuning } from './air.js';
 import { AirCounters, type AirStats } from './air-stats.js';
-import { AudibleSets } from './audible.js';
+import { AudibleSets, MIN_LIST_LENGTH } from './audible.js';
 import { collide, DEFAULT_COLLISION_MODEL, NEWCOMER_LOST, ONGOING_LOST, type CollisionModel } from './collisions.js';
 import { DEFAULT_NOISE_FIGURE_DB, noiseFloorDbm, sensitivityDbm, SENSITIVITY_MODELS, type SensitivityModel } from './link-budget.js';
 import { pathLossModel, type PathLossModel, type PathLossSpec } from './path-loss.js';
@@ -220,8 +220,8 @@ export class SimAir implements Air {
     const receivers = this.search.within(from, this.horizonOf(from, signal));
     const losses = this.lossesOf(from, receivers, signal.frequencyHz);
     this.audible.sending(from, now);
-    if (receivers === from.receivers) {
-      // A list that stays (receiver-search.ts): only the stations that can hear it are visited.
+    if (receivers === from.receivers && receivers.length >= MIN_LIST_LENGTH) {
+      // A long list that stays (receiver-search.ts): only the stations that can hear it are visited.
       const hear = this.audible.hearing(from, signal, receivers, losses, now);
       for (let k = 0; k < hear.length; k++) this.arrive(tx, receivers[hear[k]], now, losses[hear[k]]);
     } else {
