@@ -3,8 +3,8 @@
  * are too far to hear (in a city about 15 of 750), and whether each is depends only on the receiver
  * list, the losses to them and the signal's power, spreading factor and bandwidth, all of which stay
  * the same from one beacon to the next. So each transmitter keeps the list of those that can hear,
- * worked out once with the same arithmetic as a packet's arrival (sim-air.ts `arrive`), and a packet
- * visits only them.
+ * worked out once with the same arithmetic as a packet's arrival (`rssiDbmAt`), and a packet visits
+ * only them.
  *
  * The others still count the packet as lost below sensitivity (air-stats.ts), unless they were
  * transmitting at that moment. Those counts are kept per list and added to the stations' counters when
@@ -14,7 +14,7 @@
  */
 import type { AirSignal } from './air.js';
 import { sensitivityDbm, type SensitivityModel } from './link-budget.js';
-import type { Member } from './sim-air-records.js';
+import { rssiDbmAt, type Member } from './sim-air-records.js';
 
 /** A transmitter's audible receivers, for one receiver list, set of losses and signal. */
 export interface Audible {
@@ -85,9 +85,8 @@ export class AudibleSets {
         sensitivityNfDb = at.noiseFigureDb;
         sensitivity = sensitivityDbm(this.sensitivity, signal.spreadingFactor, signal.bandwidthHz, at.noiseFigureDb);
       }
-      // The same expression as a packet's arrival, so that the same stations fall on each side.
-      const rssiDbm = signal.txPowerDbm + from.gainDbi + at.gainDbi - losses[i];
-      if (!(rssiDbm < sensitivity)) hear.push(i);
+      // The same test as a packet's arrival (sim-air.ts `arrive`).
+      if (!(rssiDbmAt(signal, from, at, losses[i]) < sensitivity)) hear.push(i);
     }
     return {
       receivers, losses, txPowerDbm: signal.txPowerDbm, spreadingFactor: signal.spreadingFactor, bandwidthHz: signal.bandwidthHz,

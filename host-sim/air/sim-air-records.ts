@@ -93,6 +93,15 @@ export interface Hearing extends Contender {
   collidedAtMs: number;
 }
 
+/**
+ * The power of `signal` from `from` at `at` over a link of `lossDb`, dBm. A packet's arrival and the
+ * audible lists (audible.ts) both use it, so that they put every station on the same side of its
+ * sensitivity.
+ */
+export function rssiDbmAt(signal: AirSignal, from: Member, at: Member, lossDb: number): number {
+  return signal.txPowerDbm + from.gainDbi + at.gainDbi - lossDb;
+}
+
 /** Refuses a placement with a coordinate, gain or noise figure that is not a finite number, or below ground. */
 export function validatePlacement(name: string, p: Position & Partial<Placement>): void {
   for (const key of ['xM', 'yM', 'heightM', 'antennaGainDbi', 'noiseFigureDb'] as const) {

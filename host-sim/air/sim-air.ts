@@ -31,7 +31,7 @@ import { DEFAULT_NOISE_FIGURE_DB, noiseFloorDbm, sensitivityDbm, SENSITIVITY_MOD
 import { pathLossModel, type PathLossModel, type PathLossSpec } from './path-loss.js';
 import { pairShadowingDb, shadowingKey, SHADOWING_CUTOFF_SIGMAS, streamSeed } from './shadowing.js';
 import {
-  validatePlacement, validateSignal, type Hearing, type Member, type Placement, type Position, type Transmission,
+  rssiDbmAt, validatePlacement, validateSignal, type Hearing, type Member, type Placement, type Position, type Transmission,
 } from './sim-air-records.js';
 import { ReceiverSearch } from './receiver-search.js';
 
@@ -254,7 +254,7 @@ export class SimAir implements Air {
 
   private arrive(tx: Transmission, at: Member, now: number, lossDb: number): void {
     const { from, signal } = tx;
-    const rssiDbm = signal.txPowerDbm + from.gainDbi + at.gainDbi - lossDb;
+    const rssiDbm = rssiDbmAt(signal, from, at, lossDb);
     if (tx.sensitivityNfDb !== at.noiseFigureDb) {
       tx.sensitivityNfDb = at.noiseFigureDb;
       tx.sensitivityDbm = sensitivityDbm(this.sensitivity, signal.spreadingFactor, signal.bandwidthHz, at.noiseFigureDb);
