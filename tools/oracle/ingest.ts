@@ -51,7 +51,7 @@ export class Ingest {
 
   constructor(private readonly options: IngestOptions) {
     this.limiter = new RateLimiter({ perMinute: options.config.requestsPerMinute, burst: options.config.requestBurst });
-    this.prepare = options.prepare ?? ((body) => Promise.resolve(prepareBatch(body, options.verifier)));
+    this.prepare = options.prepare ?? ((body) => this.prepareHere(body));
   }
 
   /** From now on, decodes and verifies uploads with `prepare` (a worker pool) instead of in-line. */

@@ -36,7 +36,7 @@ const MAX_START_FAILURES = 3;
 
 // From the TypeScript sources (tsx, jest) the worker needs tsx's loader registered in its own thread.
 // The path, not the URL: tsx's tsImport (bin/covey.js) adds a query to the modules it loads.
-export const WORKER_URL = new URL(import.meta.url).pathname.endsWith('.ts')
+const WORKER_URL = new URL(import.meta.url).pathname.endsWith('.ts')
   ? new URL('./prepare-worker-tsx.mjs', import.meta.url)
   : new URL('./prepare-worker.js', import.meta.url);
 
