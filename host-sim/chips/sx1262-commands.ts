@@ -16,8 +16,11 @@ interface CommandSpec {
   readonly busyUs: number;
   /** Runs the command; returns a command status when it fails. */
   readonly run?: (chip: Sx1262Core, p: Uint8Array) => number | void;
-  /** For reads: data byte `index` of the answer. */
-  readonly answer?: (chip: Sx1262Core, p: readonly number[], index: number) => number;
+  /**
+   * For reads: data byte `index` of the answer. `frame` is the frame so far, opcode first, so the
+   * parameters start at frame[1]; read in place, since an answer is asked for every byte it sends.
+   */
+  readonly answer?: (chip: Sx1262Core, frame: readonly number[], index: number) => number;
 }
 
 const { Access, Config, ModeChange } = BusyUs;
@@ -39,7 +42,7 @@ function enterRadioMode(chip: Sx1262Core, start: () => void): number | void {
 }
 
 function answerFrom(values: (chip: Sx1262Core) => readonly number[]): CommandSpec['answer'] {
-  return (chip, _p, index) => values(chip)[index] ?? 0;
+  return (chip, _frame, index) => values(chip)[index] ?? 0;
 }
 
 const COMMANDS: Readonly<Record<number, CommandSpec>> = {
@@ -77,14 +80,14 @@ const COMMANDS: Readonly<Record<number, CommandSpec>> = {
       for (let i = 2; i < p.length; i++) chip.config.registers.set(address + i - 2, p[i]);
     },
   },
-  [Opcode.ReadRegister]: { params: 2, busyUs: Access, answer: (chip, p, i) => chip.config.registers.get(be16(p, 0) + i) ?? 0 },
+  [Opcode.ReadRegister]: { params: 2, busyUs: Access, answer: (chip, frame, i) => chip.config.registers.get(be16(frame, 1) + i) ?? 0 },
   [Opcode.WriteBuffer]: {
     params: 2, busyUs: Access,
     run: (chip, p) => {
       for (let i = 1; i < p.length; i++) chip.buffer[(p[0] + i - 1) & 0xff] = p[i];
     },
   },
-  [Opcode.ReadBuffer]: { params: 1, busyUs: Access, answer: (chip, p, i) => chip.buffer[(p[0] + i) & 0xff] },
+  [Opcode.ReadBuffer]: { params: 1, busyUs: Access, answer: (chip, frame, i) => chip.buffer[(frame[1] + i) & 0xff] },
   [Opcode.SetDioIrqParams]: {
     params: 8, busyUs: Config,
     run: (chip, p) => {
@@ -154,7 +157,7 @@ export function misoByte(chip: Sx1262Core, frame: readonly number[], index: numb
   if (index === 0) return 0x00;
   const spec = COMMANDS[frame[0]];
   const dataStart = (spec?.params ?? 0) + 2;
-  if (spec?.answer && index >= dataStart) return spec.answer(chip, frame.slice(1, dataStart - 1), index - dataStart) & 0xff;
+  if (spec?.answer && index >= dataStart) return spec.answer(chip, frame, index - dataStart) & 0xff;
   return chip.status();
 }
 
