@@ -22,6 +22,7 @@ import { oracleClockFrom } from '../../tools/oracle/clock.js';
 import { Oracle } from '../../tools/oracle/oracle.js';
 import { startServer, type RunningServer } from '../../tools/oracle/server.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
+import type { VerifierRunnerOptions } from '../../tools/oracle/verifier/runner.js';
 import { SimAir } from '../air/sim-air.js';
 import { collisionModel } from '../air/collisions.js';
 import type { PathLossSpec } from '../air/path-loss.js';
@@ -29,6 +30,7 @@ import { streamSeed } from '../air/shadowing.js';
 import { emulateBoardRadio } from '../chips/board-radio.js';
 import { VirtualClock } from '../kernel/virtual-clock.js';
 import { NodeHttp } from '../net/node-http.js';
+import { MirrorStore, RemoteJudge, StoreThread } from '../oracle/store-thread.js';
 import { InProcessOracleHttp } from '../net/oracle-in-process.js';
 import { CountingLog } from '../ports/counting-log.js';
 import { SimFlash } from '../ports/flash.js';
@@ -48,6 +50,8 @@ import { CachingVerifier } from './verify-cache.js';
  */
 const QUEUE_FLASH_BYTES = 4 * 4096;
 const HEALTH_CHECK_MS = 15 * 60_000;
+/** Items the simulated oracle writes per commit. */
+const HELD_ITEMS = 50_000;
 
 /** The Http port as a hotspot has it: down during an ingest outage, and watched (replay faults). */
 export class NodeLink implements Http {
@@ -90,7 +94,7 @@ export class SimWorld {
   readonly clock: VirtualClock;
   readonly air: SimAir;
   readonly tapped: TappedAir;
-  readonly store: SqliteStore;
+  readonly store: SqliteStore | MirrorStore;
   readonly oracle: Oracle;
   readonly dbPath: string;
   readonly nodes: SimNode[] = [];
@@ -112,7 +116,10 @@ export class SimWorld {
   private server: RunningServer | undefined;
   private transport: (Http & InFlight) | undefined;
 
-  private constructor(readonly scenario: Scenario, outDir: string, onHearing: (hearing: Hearing) => void) {
+  private constructor(
+    readonly scenario: Scenario, database: { readonly path: string; readonly release: () => void }, thread: StoreThread | undefined,
+    onHearing: (hearing: Hearing) => void,
+  ) {
     this.clock = new VirtualClock(0, scenario.startMs);
     this.air = new SimAir(this.clock, {
       seed: scenario.seed,
@@ -124,12 +131,15 @@ export class SimWorld {
       onHearing(hearing);
       for (const listener of this.onHearingExtra) listener(hearing);
     });
-    this.dbPath = join(outDir, `sim-${safeName(scenario.name)}-${scenario.seed}.sqlite`);
-    this.releaseLock = lockDatabase(this.dbPath);
-    for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(`${this.dbPath}${suffix}`, { force: true });
-    // Commits held for 50,000 items rather than made per upload (sqlite-store.ts holdCommitsFor): a
-    // simulated oracle need not survive a power cut, and the results are read after flush().
-    this.store = SqliteStore.open(this.dbPath, { backgroundCheckpoints: true, holdCommitsFor: 50_000 });
+    this.dbPath = database.path;
+    this.releaseLock = database.release;
+    // In-process, the database and the verifier run on a thread of their own (store-thread.ts). Over HTTP
+    // the oracle is the one `covey oracle` runs, with commits held for 50,000 items rather than made per
+    // upload (sqlite-store.ts holdCommitsFor): a simulated oracle need not survive a power cut, and the
+    // results are read after flush().
+    this.store = thread === undefined
+      ? SqliteStore.open(this.dbPath, { backgroundCheckpoints: true, holdCommitsFor: HELD_ITEMS })
+      : new MirrorStore(thread);
     const seedBytes = (label: string) => sha256(asciiBytes(`covey sim ${scenario.seed} ${label}`));
     this.oracle = new Oracle({
       store: this.store,
@@ -138,15 +148,34 @@ export class SimWorld {
       config: { ...scenario.oracle },
       verifier: this.ledger.verifier(new SodiumVerifier()),
       entropyData: (epoch) => seedBytes(`entropy ${epoch}`),
+      ...(thread === undefined ? {} : { judge: (options: VerifierRunnerOptions) => new RemoteJudge(thread, options) }),
     });
   }
 
   /** Builds the world and starts its oracle's transport (not the hotspots: start() does). */
   static async create(options: WorldOptions): Promise<SimWorld> {
-    const world = new SimWorld(options.scenario, options.outDir, options.onHearing);
-    await world.openTransport();
-    for (const spec of options.scenario.nodes) world.nodes.push(world.buildNode(spec));
-    if (options.walk !== undefined) world.addWalker(options.walk);
+    const { scenario } = options;
+    const path = join(options.outDir, `sim-${safeName(scenario.name)}-${scenario.seed}.sqlite`);
+    const release = lockDatabase(path);
+    let thread: StoreThread | undefined;
+    try {
+      for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(`${path}${suffix}`, { force: true });
+      // Started first: the thread loads its modules while the hotspots are built.
+      if (scenario.ingest === 'in-process') thread = StoreThread.start({ dbPath: path, holdCommitsFor: HELD_ITEMS });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const world = new SimWorld(scenario, { path, release }, thread, options.onHearing);
+    try {
+      await world.openTransport();
+      for (const spec of options.scenario.nodes) world.nodes.push(world.buildNode(spec));
+      if (options.walk !== undefined) world.addWalker(options.walk);
+      await thread?.ready();
+    } catch (error) {
+      await world.close().catch(() => undefined);
+      throw error;
+    }
     return world;
   }
 
@@ -194,10 +223,13 @@ export class SimWorld {
   async close(): Promise<void> {
     this.stopHotspots();
     await this.server?.close();
-    await this.oracle.stop();
-    await this.store.close();
-    if (this.transport instanceof NodeHttp) this.transport.close();
-    this.releaseLock();
+    try {
+      await this.oracle.stop();
+      await this.store.close();
+    } finally {
+      if (this.transport instanceof NodeHttp) this.transport.close();
+      this.releaseLock();
+    }
   }
 
   private async openTransport(): Promise<void> {

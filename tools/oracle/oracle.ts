@@ -22,7 +22,7 @@ import { Registry } from './registry.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { OracleStore } from './store/store.js';
 import { NO_TRUSTED_VENDORS, type TrustedVendors } from './trusted-vendors.js';
-import { VerifierRunner, type RunResult } from './verifier/runner.js';
+import { VerifierRunner, type OracleJudge, type RunResult, type VerifierRunnerOptions } from './verifier/runner.js';
 
 export interface OracleOptions {
   readonly store: OracleStore;
@@ -39,6 +39,8 @@ export interface OracleOptions {
   readonly prepare?: (body: Uint8Array) => Promise<PreparedBatch>;
   /** Vendors whose device certificates make a hotspot attested (trusted-vendors.ts). Default: none. */
   readonly trustedVendors?: TrustedVendors;
+  /** Makes the verifier. Default: a VerifierRunner over `store` on this thread. */
+  readonly judge?: (options: VerifierRunnerOptions) => OracleJudge;
   /** Told about verifier runs and failures. */
   readonly onVerifierRun?: (result: RunResult) => void;
   readonly onError?: (error: unknown) => void;
@@ -52,7 +54,7 @@ export class Oracle {
   readonly entropy: EntropyService;
   readonly registry: Registry;
   readonly ingest: Ingest;
-  readonly verifier: VerifierRunner;
+  readonly verifier: OracleJudge;
   readonly metrics: OracleMetrics;
   readonly trustedVendors: TrustedVendors;
   private started = false;
@@ -73,7 +75,8 @@ export class Oracle {
     this.metrics = new OracleMetrics(
       store, () => this.entropy.epochNow(), () => this.verifier.pendingCount, () => attestationTally(store, this.trustedVendors),
     );
-    this.verifier = new VerifierRunner({
+    const makeJudge = options.judge ?? ((runnerOptions) => new VerifierRunner(runnerOptions));
+    this.verifier = makeJudge({
       store, config, clock, onError: options.onError,
       onRun: (result) => {
         this.metrics.verified(result);

@@ -24,15 +24,41 @@ const [
 const KIND_NONE = 0;
 const KIND_CODES = { 'witness': 1, 'beacon': 2, 'mapper': 3, 'mapper-witness': 4 } as const;
 
+/** Numbers each packed item takes (packItem, unpackItem). */
+export const PACKED_ITEM_NUMBERS = STRIDE;
+
+/** The bytes packItem writes for `item`. */
+export function packedItemBytes(item: PreparedItem): number {
+  const f = item.fields;
+  if (f === undefined) return item.id.length;
+  return item.id.length + f.body.length + f.digest.length + (f.kind === 'beacon' ? f.entropyTag?.length ?? 0 : 0);
+}
+
+/**
+ * Writes one item: its numbers at numbers[n, n + PACKED_ITEM_NUMBERS), its byte fields through `put`,
+ * which stores them and returns where they went.
+ */
+export function packItem(numbers: Float64Array, n: number, item: PreparedItem, put: (value: Uint8Array) => number): void {
+  numbers[n + REASON] = item.reason;
+  numbers[n + ID] = put(item.id);
+  const f = item.fields;
+  if (f === undefined) return;
+  numbers[n + KIND] = KIND_CODES[f.kind];
+  numbers[n + BODY] = put(f.body);
+  numbers[n + BODY_LENGTH] = f.body.length;
+  numbers[n + DIGEST] = put(f.digest);
+  numbers[n + TAG] = f.kind === 'beacon' && f.entropyTag !== undefined ? put(f.entropyTag) : -1;
+  numbers[n + FREQUENCY] = f.frequencyHz;
+  numbers[n + DATA_RATE] = f.dataRate;
+  numbers[n + TIME] = f.timeMs;
+  packRadio(numbers, n, f);
+}
+
 /** Packs a batch; `transfer` lists the buffers to hand over with postMessage. */
 export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer: ArrayBuffer[] } {
   if (!batch.ok) return { packed: batch, transfer: [] };
   let size = 0;
-  for (const item of batch.items) {
-    size += item.id.length;
-    const f = item.fields;
-    if (f !== undefined) size += f.body.length + f.digest.length + (f.kind === 'beacon' ? f.entropyTag?.length ?? 0 : 0);
-  }
+  for (const item of batch.items) size += packedItemBytes(item);
   const bytes = new Uint8Array(size);
   const numbers = new Float64Array(batch.items.length * STRIDE);
   let at = 0;
@@ -41,22 +67,7 @@ export function packBatch(batch: PreparedBatch): { packed: PackedBatch; transfer
     at += value.length;
     return at - value.length;
   };
-  batch.items.forEach((item, i) => {
-    const n = i * STRIDE;
-    numbers[n + REASON] = item.reason;
-    numbers[n + ID] = put(item.id);
-    const f = item.fields;
-    if (f === undefined) return;
-    numbers[n + KIND] = KIND_CODES[f.kind];
-    numbers[n + BODY] = put(f.body);
-    numbers[n + BODY_LENGTH] = f.body.length;
-    numbers[n + DIGEST] = put(f.digest);
-    numbers[n + TAG] = f.kind === 'beacon' && f.entropyTag !== undefined ? put(f.entropyTag) : -1;
-    numbers[n + FREQUENCY] = f.frequencyHz;
-    numbers[n + DATA_RATE] = f.dataRate;
-    numbers[n + TIME] = f.timeMs;
-    packRadio(numbers, n, f);
-  });
+  batch.items.forEach((item, i) => packItem(numbers, i * STRIDE, item, put));
   return { packed: { ok: true, uploader: batch.uploader, bytes, numbers }, transfer: [bytes.buffer as ArrayBuffer, numbers.buffer as ArrayBuffer] };
 }
 
@@ -86,19 +97,22 @@ function packRadio(numbers: Float64Array, n: number, f: PreparedFields): void {
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
   if (!packed.ok) return packed;
   const { uploader, bytes, numbers } = packed;
+  const items: PreparedItem[] = new Array(numbers.length / STRIDE);
+  for (let n = 0, i = 0; n < numbers.length; n += STRIDE, i++) items[i] = unpackItem(bytes, numbers, n, uploader);
+  return { ok: true, uploader, items };
+}
+
+/** The item packItem wrote at numbers[n]; its byte fields are views into `bytes`. */
+export function unpackItem(bytes: Uint8Array, numbers: Float64Array, n: number, uploader: Uint8Array): PreparedItem {
   // Views made with the constructor rather than subarray(), and every record written out as one object
   // literal per kind rather than spread from a common part: the main thread unpacks every item of every
   // upload, and both halved what unpacking cost it.
   const { buffer, byteOffset } = bytes;
   const view = (offset: number, length: number) => new Uint8Array(buffer, byteOffset + offset, length);
-  const items: PreparedItem[] = new Array(numbers.length / STRIDE);
-  for (let n = 0, i = 0; n < numbers.length; n += STRIDE, i++) {
-    const id = view(numbers[n + ID], 16);
-    const reason = numbers[n + REASON] as ReasonCode;
-    const kind = numbers[n + KIND];
-    items[i] = kind === KIND_NONE ? { id, reason } : { id, reason, fields: unpackFields(numbers, n, kind, id, uploader, view) };
-  }
-  return { ok: true, uploader, items };
+  const id = view(numbers[n + ID], 16);
+  const reason = numbers[n + REASON] as ReasonCode;
+  const kind = numbers[n + KIND];
+  return kind === KIND_NONE ? { id, reason } : { id, reason, fields: unpackFields(numbers, n, kind, id, uploader, view) };
 }
 
 function unpackFields(

@@ -59,6 +59,23 @@ export interface RunResult {
   readonly closedEpochs: readonly number[];
 }
 
+/**
+ * What the oracle needs of its verifier: a VerifierRunner here, or something that runs one elsewhere
+ * (the simulator runs it on a thread beside the database's, host-sim/oracle/store-thread.ts).
+ */
+export interface OracleJudge {
+  /** Items waiting for a verdict, as far as this side knows. */
+  readonly pendingCount: number;
+  /** Items ingest has just stored. */
+  admit(items: readonly UploadedItem[]): void;
+  runOnce(nowMs?: number, closeAtMs?: number): Promise<RunResult>;
+  /** Runs on the clock's timer from now on. */
+  start(): void;
+  stop(): void;
+  /** Resolves when the run in progress (if any) has finished. */
+  settled(): Promise<void>;
+}
+
 export interface VerifierRunnerOptions {
   readonly store: OracleStore;
   readonly config: OracleConfig;
@@ -69,7 +86,7 @@ export interface VerifierRunnerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-export class VerifierRunner {
+export class VerifierRunner implements OracleJudge {
   private timer: unknown;
   private running = false;
   private busy: Promise<RunResult> | undefined;

@@ -1,0 +1,41 @@
+/**
+ * The messages between the simulator's main thread and the oracle's database thread (store-thread.ts,
+ * store-worker.ts), posted many at a time. `id` 0 asks for no answer; any other id is answered with the same id.
+ */
+import type { OracleConfig } from '../../tools/oracle/config.js';
+import type { InsertChunk } from './insert-chunk.js';
+
+export interface WorkerSetup {
+  /** The SQLite file, created by the worker (it must not exist yet). */
+  readonly dbPath: string;
+  /** Items written per commit (SqliteStore's holdCommitsFor). */
+  readonly holdCommitsFor: number;
+}
+
+export type ToWorker =
+  /** Store these items (insert-chunk.ts), which say whether the main thread counted each new. */
+  | { readonly op: 'insert'; readonly chunk: InsertChunk }
+  /** Call an OracleStore method (or flush) with these arguments. */
+  | { readonly op: 'call'; readonly method: string; readonly args: readonly unknown[] }
+  /** Make the verifier, with the oracle's settings. */
+  | { readonly op: 'judge'; readonly config: OracleConfig }
+  /** One verifier run at this virtual time. */
+  | { readonly op: 'run'; readonly nowMs: number; readonly closeAtMs: number }
+  /** Nothing: answered once everything sent before is done. */
+  | { readonly op: 'sync' }
+  /** Close the database and end the thread. */
+  | { readonly op: 'close' };
+
+/** A message with its id. */
+export type Numbered = ToWorker & { readonly id: number };
+
+/** What is posted: messages in the order they were sent, handled in that order. */
+export interface ToWorkerBatch {
+  readonly batch: readonly Numbered[];
+}
+
+export type ToMain =
+  | { readonly id: number; readonly value: unknown }
+  | { readonly id: number; readonly error: string }
+  /** A message that asked for no answer failed: the worker writes nothing more. */
+  | { readonly failure: string };

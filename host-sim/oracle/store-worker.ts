@@ -1,0 +1,94 @@
+/**
+ * The simulated oracle's database thread (store-thread.ts): owns the SQLite file and the verifier, and
+ * handles the main thread's messages strictly one after another, in the order they were sent.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { OracleClock } from '../../tools/oracle/clock.js';
+import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
+import { VerifierRunner } from '../../tools/oracle/verifier/runner.js';
+import { readInsertChunk, type InsertChunk } from './insert-chunk.js';
+import type { Numbered, ToMain, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const store = SqliteStore.open(setup.dbPath, { backgroundCheckpoints: true, holdCommitsFor: setup.holdCommitsFor });
+
+/** The virtual time of the verifier run in progress: the verifier asks the clock for nothing else. */
+let runAtMs = Number.NaN;
+const clock: OracleClock = {
+  wallMs: () => runAtMs,
+  setTimer: () => {
+    throw new Error("the oracle's database thread has no timers: its verifier runs when the main thread says");
+  },
+  clearTimer: () => undefined,
+};
+
+let runner: VerifierRunner | undefined;
+let failed = false;
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', ({ batch }: ToWorkerBatch) => {
+  for (const message of batch) queue = queue.then(() => handle(message));
+});
+
+async function handle(message: Numbered): Promise<void> {
+  if (failed) {
+    if (message.id !== 0) answer({ id: message.id, error: 'the database thread stopped after a failed write' });
+    return;
+  }
+  try {
+    const value = await act(message);
+    if (message.id !== 0) answer({ id: message.id, value });
+    if (message.op === 'close') port.close();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    if (message.id !== 0 && message.op !== 'insert') {
+      answer({ id: message.id, error: text });
+      return;
+    }
+    failed = true;
+    answer({ failure: text });
+  }
+}
+
+async function act(message: ToWorker): Promise<unknown> {
+  switch (message.op) {
+    case 'insert':
+      return insert(message.chunk);
+    case 'call': {
+      const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[message.method];
+      if (typeof method !== 'function') throw new Error(`the store has no method ${message.method}`);
+      return method.apply(store, message.args as unknown[]);
+    }
+    case 'judge':
+      runner = new VerifierRunner({ store, config: message.config, clock });
+      return undefined;
+    case 'run': {
+      if (runner === undefined) throw new Error('a verifier run before the verifier was made');
+      runAtMs = message.nowMs;
+      const result = await runner.runOnce(message.nowMs, message.closeAtMs);
+      return { result, pendingCount: runner.pendingCount };
+    }
+    case 'sync':
+      return undefined;
+    case 'close':
+      await store.close();
+      return undefined;
+  }
+}
+
+async function insert(chunk: InsertChunk): Promise<void> {
+  const { items, fresh: expected } = readInsertChunk(chunk);
+  const fresh = await store.insertItems(items);
+  for (let i = 0; i < items.length; i++) {
+    if (fresh[i] !== expected[i]) {
+      throw new Error(`item ${Buffer.from(items[i].id).toString('hex')} was ${fresh[i] ? 'new' : 'a duplicate'} to the database ` +
+        `but ${fresh[i] ? 'a duplicate' : 'new'} to the simulator's ingest`);
+    }
+  }
+  runner?.admit(items.filter((_, i) => fresh[i]));
+}
+
+function answer(message: ToMain): void {
+  port.postMessage(message);
+}
