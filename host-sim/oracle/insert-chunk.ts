@@ -100,7 +100,10 @@ export class InsertChunkWriter {
   }
 }
 
-/** The items of a chunk, as ingest gave them to the store, and whether ingest counted each new. */
+/**
+ * The items of a chunk, as ingest gave them to the store, and whether ingest counted each new. Their byte
+ * fields are copies, so that nothing they leave behind holds on to the chunk.
+ */
 export function readInsertChunk(chunk: InsertChunk): { items: UploadedItem[]; fresh: boolean[] } {
   const count = chunk.extra.length / EXTRA;
   const items: UploadedItem[] = new Array(count);
@@ -112,10 +115,13 @@ export function readInsertChunk(chunk: InsertChunk): { items: UploadedItem[]; fr
     const e = i * EXTRA;
     if (chunk.extra[e + UPLOADER] !== uploaderAt) {
       uploaderAt = chunk.extra[e + UPLOADER];
-      uploader = new Uint8Array(buffer, byteOffset + uploaderAt, KEY_BYTES);
+      uploader = new Uint8Array(buffer, byteOffset + uploaderAt, KEY_BYTES).slice();
     }
-    const { fields } = unpackItem(chunk.bytes, chunk.numbers, i * PACKED_ITEM_NUMBERS, uploader!);
-    items[i] = { ...fields!, receivedMs: chunk.extra[e + RECEIVED] } as UploadedItem;
+    const f = unpackItem(chunk.bytes, chunk.numbers, i * PACKED_ITEM_NUMBERS, uploader!).fields!;
+    // Copies, not views: the verifier keeps some items for hours, and one view would keep the whole chunk.
+    const bytes = { id: f.id.slice(), body: f.body.slice(), digest: f.digest.slice() };
+    const tag = f.kind === 'beacon' && f.entropyTag !== undefined ? { entropyTag: f.entropyTag.slice() } : {};
+    items[i] = { ...f, ...bytes, ...tag, receivedMs: chunk.extra[e + RECEIVED] } as UploadedItem;
     fresh[i] = chunk.extra[e + FRESH] === 1;
   }
   return { items, fresh };

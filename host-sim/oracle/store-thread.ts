@@ -23,8 +23,9 @@ import { hexOf } from '../../tools/oracle/hex.js';
 import type {
   AttestationRecord, EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
 } from '../../tools/oracle/model.js';
+import type { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
 import type { HotspotSummary, ItemCounts, OracleStore, ReciprocityFacts } from '../../tools/oracle/store/store.js';
-import type { OracleJudge, RunResult, VerifierRunnerOptions } from '../../tools/oracle/verifier/runner.js';
+import { VerifierRunner, type OracleJudge, type RunResult, type VerifierRunnerOptions } from '../../tools/oracle/verifier/runner.js';
 import { InsertChunkWriter } from './insert-chunk.js';
 import { ItemKeySet, ItemTable } from './item-keys.js';
 import type { Numbered, ToMain, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
@@ -177,7 +178,9 @@ export class MirrorStore implements OracleStore {
   private readonly hotspotsByKey = new Map<string, HotspotRecord>();
   private readonly attestations = new Map<string, AttestationRecord>();
   private readonly entropyByEpoch = new Map<number, EntropyRecord>();
-  private readonly stored = new ItemKeySet(64 * 1024);
+  private stored = new ItemKeySet(64 * 1024);
+  /** The database on this thread, once takeOver() has ended the worker. */
+  private local: SqliteStore | undefined;
 
   constructor(private readonly thread: StoreThread) {}
 
@@ -186,7 +189,7 @@ export class MirrorStore implements OracleStore {
     this.hotspotsByKey.set(hex, record);
     if (attestation === null) this.attestations.delete(hex);
     else if (attestation !== undefined) this.attestations.set(hex, attestation);
-    this.thread.post({ op: 'call', method: 'putHotspot', args: [record, attestation] });
+    await this.write('putHotspot', record, attestation);
   }
 
   async attestation(key: Uint8Array): Promise<AttestationRecord | undefined> {
@@ -223,7 +226,7 @@ export class MirrorStore implements OracleStore {
     const stored = this.entropyByEpoch.get(record.epoch);
     if (stored !== undefined) return stored;
     this.entropyByEpoch.set(record.epoch, record);
-    this.thread.post({ op: 'call', method: 'putEntropy', args: [record] });
+    await this.write('putEntropy', record);
     return record;
   }
 
@@ -239,6 +242,7 @@ export class MirrorStore implements OracleStore {
 
   /** New or duplicate from memory; the items go to the worker, which stores them and hands them to its verifier. */
   async insertItems(items: readonly UploadedItem[]): Promise<boolean[]> {
+    if (this.local !== undefined) return this.local.insertItems(items);
     const fresh = items.map((item) => this.stored.add(tableOf(item), item.timeMs, item.id));
     this.thread.insert(items, fresh);
     return fresh;
@@ -261,7 +265,7 @@ export class MirrorStore implements OracleStore {
   }
 
   async saveVerdicts(updates: readonly VerdictUpdate[]): Promise<void> {
-    this.thread.post({ op: 'call', method: 'saveVerdicts', args: [updates] });
+    await this.write('saveVerdicts', updates);
   }
 
   beaconsOf(beaconer: Uint8Array, fromMs: number, toMs: number): Promise<StoredItem[]> {
@@ -289,7 +293,7 @@ export class MirrorStore implements OracleStore {
   }
 
   async closeEpoch(epoch: number, closedMs: number, updates: readonly VerdictUpdate[], rewards: readonly RewardRow[]): Promise<void> {
-    this.thread.post({ op: 'call', method: 'closeEpoch', args: [epoch, closedMs, updates, rewards] });
+    await this.write('closeEpoch', epoch, closedMs, updates, rewards);
   }
 
   lastClosedEpoch(): Promise<number | undefined> {
@@ -304,16 +308,38 @@ export class MirrorStore implements OracleStore {
     return this.ask('rewards', epoch);
   }
 
-  /** Resolves once the worker has written and committed everything sent so far. */
+  /** Resolves once everything sent so far is written and committed. */
   flush(): Promise<void> {
-    return this.thread.request({ op: 'call', method: 'flush', args: [] });
+    return this.local?.flush() ?? this.thread.request({ op: 'call', method: 'flush', args: [] });
   }
 
-  close(): Promise<void> {
-    return this.thread.close();
+  async close(): Promise<void> {
+    await this.thread.close();
+    await this.local?.close();
   }
 
-  private ask<T>(method: string, ...args: unknown[]): Promise<T> {
+  /**
+   * Ends the worker, everything written, and from then on works on `open(dbPath)` on this thread. The
+   * worker's memory is freed before the oracle's last, largest piece of work (closing the reward epochs
+   * of the run), which then has the main thread's heap to itself.
+   */
+  async takeOver(open: () => SqliteStore): Promise<SqliteStore> {
+    if (this.local !== undefined) return this.local;
+    await this.flush();
+    await this.thread.close();
+    this.local = open();
+    this.stored = new ItemKeySet(); // the database answers from now on
+    return this.local;
+  }
+
+  /** Passes a write on: to the worker without waiting, or to the database here once it has taken over. */
+  private async write(method: keyof OracleStore, ...args: unknown[]): Promise<void> {
+    if (this.local === undefined) this.thread.post({ op: 'call', method, args });
+    else await (this.local[method] as (...values: unknown[]) => Promise<unknown>).apply(this.local, args);
+  }
+
+  private ask<T>(method: keyof OracleStore, ...args: unknown[]): Promise<T> {
+    if (this.local !== undefined) return (this.local[method] as (...values: unknown[]) => Promise<T>).apply(this.local, args);
     return this.thread.request<T>({ op: 'call', method, args });
   }
 
@@ -328,10 +354,11 @@ function tableOf(item: UploadedItem): ItemTable {
 /**
  * The oracle's verifier, run by the worker: its timer stays on the main thread's clock, and each tick
  * sends the virtual time of the run. Items reach the worker's verifier through the worker's own inserts,
- * so admit() has nothing to do here.
+ * so admit() has nothing to do here until takeOver() brings the verifier to this thread.
  */
 export class RemoteJudge implements OracleJudge {
-  pendingCount = 0;
+  private remotePending = 0;
+  private local: VerifierRunner | undefined;
   private timer: unknown;
   private running = false;
   private busy: Promise<unknown> | undefined;
@@ -340,11 +367,19 @@ export class RemoteJudge implements OracleJudge {
     thread.post({ op: 'judge', config: options.config });
   }
 
-  admit(): void {}
+  admit(items: readonly UploadedItem[]): void {
+    this.local?.admit(items);
+  }
+
+  /** From now on, runs a VerifierRunner over `store` here; it loads what is pending from the store. */
+  takeOver(store: OracleStore): void {
+    this.local ??= new VerifierRunner({ ...this.options, store });
+  }
 
   runOnce(nowMs = this.options.clock.wallMs(), closeAtMs = nowMs): Promise<RunResult> {
+    if (this.local !== undefined) return this.local.runOnce(nowMs, closeAtMs);
     const run = this.thread.request<{ result: RunResult; pendingCount: number }>({ op: 'run', nowMs, closeAtMs }).then(({ result, pendingCount }) => {
-      this.pendingCount = pendingCount;
+      this.remotePending = pendingCount;
       if (result.judged > 0 || result.closedEpochs.length > 0) this.options.onRun?.(result);
       return result;
     });
@@ -364,8 +399,13 @@ export class RemoteJudge implements OracleJudge {
     this.timer = undefined;
   }
 
+  get pendingCount(): number {
+    return this.local?.pendingCount ?? this.remotePending;
+  }
+
   async settled(): Promise<void> {
     await this.busy;
+    await this.local?.settled();
   }
 
   private schedule(): void {

@@ -43,10 +43,13 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
       onProgress: progress && ((nowMs) => progress(Math.min(1, nowMs / scenario.durationMs))),
     });
     world.stopHotspots();
+    await world.takeOverOracle();
     await driveClock(world.clock, settleUntilMs(scenario), { inFlight: world.inFlight });
-    await world.store.flush(); // buildResult reads the database on a connection of its own
-    const result = buildResult(world, observer, faults);
     const walk = await walkResult(world);
+    // buildResult reads the database on a connection of its own. The oracle is closed first: on its own
+    // thread (in-process ingest) that ends the thread and frees its memory before the report takes more.
+    await world.closeOracle();
+    const result = buildResult(world, observer, faults);
     return { result: walk === undefined ? result : { ...result, walk }, run: runInfo(scenario, started, world.clock.fired) };
   } finally {
     await world.close();

@@ -114,6 +114,9 @@ export class SimWorld {
   private readonly createSigner = this.ledger.recording(createSodiumSigner);
   private readonly releaseLock: () => void;
   private server: RunningServer | undefined;
+  private oracleClosed: Promise<void> | undefined;
+  /** The verifier on the database thread (in-process ingest). */
+  private remoteJudge: RemoteJudge | undefined;
   private transport: (Http & InFlight) | undefined;
 
   private constructor(
@@ -148,7 +151,7 @@ export class SimWorld {
       config: { ...scenario.oracle },
       verifier: this.ledger.verifier(new SodiumVerifier()),
       entropyData: (epoch) => seedBytes(`entropy ${epoch}`),
-      ...(thread === undefined ? {} : { judge: (options: VerifierRunnerOptions) => new RemoteJudge(thread, options) }),
+      ...(thread === undefined ? {} : { judge: (options: VerifierRunnerOptions) => (this.remoteJudge = new RemoteJudge(thread, options)) }),
     });
   }
 
@@ -160,7 +163,8 @@ export class SimWorld {
     let thread: StoreThread | undefined;
     try {
       for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(`${path}${suffix}`, { force: true });
-      // Started first: the thread loads its modules while the hotspots are built.
+      // Not waited for: the hotspots are answered from memory, and what they send the thread waits for it.
+      // Should it fail to open the database, the run fails when it next waits for the thread.
       if (scenario.ingest === 'in-process') thread = StoreThread.start({ dbPath: path, holdCommitsFor: HELD_ITEMS });
     } catch (error) {
       release();
@@ -171,7 +175,6 @@ export class SimWorld {
       await world.openTransport();
       for (const spec of options.scenario.nodes) world.nodes.push(world.buildNode(spec));
       if (options.walk !== undefined) world.addWalker(options.walk);
-      await thread?.ready();
     } catch (error) {
       await world.close().catch(() => undefined);
       throw error;
@@ -220,12 +223,32 @@ export class SimWorld {
     }
   }
 
-  async close(): Promise<void> {
-    this.stopHotspots();
-    await this.server?.close();
-    try {
+  /**
+   * Brings the oracle's database and verifier back to this thread (in-process ingest; nothing to do over
+   * HTTP), everything written, and ends their thread. Once the hotspots have stopped, the verifier's last
+   * runs close the run's reward epochs, the oracle's largest piece of work: it then uses this thread's
+   * heap, where the hotspots' garbage makes room for it, rather than a second heap on top.
+   */
+  async takeOverOracle(): Promise<void> {
+    if (!(this.store instanceof MirrorStore) || this.remoteJudge === undefined) return;
+    const local = await this.store.takeOver(() => SqliteStore.open(this.dbPath, { backgroundCheckpoints: true, holdCommitsFor: HELD_ITEMS }));
+    this.remoteJudge.takeOver(local);
+  }
+
+  /** Stops the oracle and closes its database, everything written; the world's other parts stay. Once is enough. */
+  closeOracle(): Promise<void> {
+    this.oracleClosed ??= (async () => {
+      await this.server?.close();
       await this.oracle.stop();
       await this.store.close();
+    })();
+    return this.oracleClosed;
+  }
+
+  async close(): Promise<void> {
+    this.stopHotspots();
+    try {
+      await this.closeOracle();
     } finally {
       if (this.transport instanceof NodeHttp) this.transport.close();
       this.releaseLock();

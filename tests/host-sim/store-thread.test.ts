@@ -109,14 +109,18 @@ test('the key set answers as a set of (table, time, id) does, through its growth
 /** Two oracles' stores and verifiers: one on this thread, one on the database thread. */
 async function bothWays() {
   const direct = SqliteStore.open(':memory:');
-  const thread = startThread(dbPath(), 50_000);
+  const path = dbPath();
+  const thread = startThread(path, 50_000);
   await thread.ready();
   const mirror = new MirrorStore(thread);
   const clock = new ManualClock(T0);
+  const remote = new RemoteJudge(thread, { store: mirror, config, clock });
   const judges: [OracleStore, OracleJudge][] = [
     [direct, new VerifierRunner({ store: direct, config, clock })],
-    [mirror, new RemoteJudge(thread, { store: mirror, config, clock })],
+    [mirror, remote],
   ];
+  /** Brings the threaded side's database and verifier to this thread. */
+  const takeOver = async () => remote.takeOver(await mirror.takeOver(() => SqliteStore.open(path)));
   for (const [store] of judges) {
     await store.putHotspot(hotspotAt(beaconer, 52.37, 4.89));
     for (const [i, w] of witnesses.entries()) await store.putHotspot(hotspotAt(w, 52.37, 4.92 + 0.03 * i));
@@ -139,7 +143,7 @@ async function bothWays() {
     expect(results[1]).toEqual(results[0]);
     return results[0];
   };
-  return { direct, mirror, clock, ingest, run };
+  return { direct, mirror, clock, ingest, run, takeOver };
 }
 
 test('through the thread, ingest and the verifier give the answers and verdicts they give on one thread', async () => {
@@ -167,6 +171,30 @@ test('through the thread, ingest and the verifier give the answers and verdicts 
   expect(await mirror.counts()).toEqual(await direct.counts());
   expect(await mirror.rewards(Math.floor(T0 / config.rewardEpochMs))).toEqual(await direct.rewards(Math.floor(T0 / config.rewardEpochMs)));
   expect(await mirror.hotspotCount()).toBe(3);
+  await mirror.close();
+  await direct.close();
+}, 30_000);
+
+test('once this thread takes the database and the verifier back, they go on as the ones that never left', async () => {
+  const { direct, mirror, clock, ingest, run, takeOver } = await bothWays();
+  const { beacon, receipt } = pocItems();
+  await run();
+  await ingest(beacon, receipt(witnesses[0], T0 + 1500));
+  clock.nowMs = T0 + config.maxWitnessLagMs;
+  expect((await run()).judged).toBe(2);
+  // A witness arrives, then the worker ends with it still pending.
+  const late = receipt(witnesses[1], T0 + 60_000, -1250);
+  clock.nowMs = late.receivedMs;
+  await ingest(late);
+  await takeOver();
+  expect(await ingest(late)).toEqual([false]);
+  clock.nowMs = late.receivedMs + config.maxWitnessLagMs;
+  expect((await run()).judged).toBe(1);
+  clock.nowMs = T0 + 2 * config.rewardEpochMs + config.unknownBeaconAfterMs + config.maxWitnessLagMs;
+  expect((await run()).closedEpochs.length).toBeGreaterThan(0);
+  const group = async (store: OracleStore) => (await store.group(beacon.digest)).map(plain);
+  expect(await group(mirror)).toEqual(await group(direct));
+  expect(await mirror.counts()).toEqual(await direct.counts());
   await mirror.close();
   await direct.close();
 }, 30_000);

@@ -132,6 +132,8 @@ export interface SqliteStoreOptions {
    * allow. Other connections see nothing newer than the last commit.
    */
   readonly holdCommitsFor?: number;
+  /** Page cache, MiB; default 64 (see configure). */
+  readonly cacheMiB?: number;
 }
 
 type Statements = { readonly [K in keyof typeof SQL]: Database.Statement };
@@ -169,7 +171,7 @@ export class SqliteStore implements OracleStore {
     let db: Database.Database | undefined;
     try {
       db = new Database(path, { readonly, fileMustExist: readonly });
-      configure(db, readonly);
+      configure(db, readonly, options.cacheMiB ?? 64);
       const label = `oracle store ${path}`;
       if (!readonly) migrate(db, label, Date.now);
       else if (pendingMigrations(db, label).length > 0) {
@@ -492,16 +494,16 @@ export class SqliteStore implements OracleStore {
  * (checkpointer.ts) and this threshold is only the backstop. journal_size_limit trims the WAL after a checkpoint. busy_timeout
  * lets a second connection (a read-only CLI, a backup) wait for a lock instead of failing at once.
  */
-function configure(db: Database.Database, readonly: boolean): void {
+function configure(db: Database.Database, readonly: boolean, cacheMiB: number): void {
   db.pragma('busy_timeout = 5000');
   if (!readonly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   db.pragma('foreign_keys = ON');
-  // 64 MiB of page cache (the default is 2 MiB): the items' indexes are written at random places (ids and
+  // 64 MiB of page cache by default (SQLite's is 2 MiB): the items' indexes are written at random places (ids and
   // digests are hashes), and a cache that holds them saves reading pages back for every insert.
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${Math.round(cacheMiB * 1024)}`);
   // The first read: a file that is not a database fails here rather than at the first query.
   db.prepare('SELECT count(*) FROM sqlite_master').get();
 }
