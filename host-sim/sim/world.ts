@@ -231,7 +231,8 @@ export class SimWorld {
    */
   async takeOverOracle(): Promise<void> {
     if (!(this.store instanceof MirrorStore) || this.remoteJudge === undefined) return;
-    const local = await this.store.takeOver(() => SqliteStore.open(this.dbPath, { backgroundCheckpoints: true, holdCommitsFor: HELD_ITEMS }));
+    // The worker's small page cache here too: what is left to do reads each item about once.
+    const local = await this.store.takeOver(() => SqliteStore.open(this.dbPath, { backgroundCheckpoints: true, holdCommitsFor: HELD_ITEMS, cacheMiB: 16 }));
     this.remoteJudge.takeOver(local);
   }
 
