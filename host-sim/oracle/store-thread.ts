@@ -19,6 +19,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CoverageQuery, CoverageUplinks } from '../../tools/oracle/coverage-query.js';
+import { Repeating } from '../../tools/oracle/clock.js';
 import { hexOf } from '../../tools/oracle/hex.js';
 import type {
   AttestationRecord, EntropyRecord, EpochItem, HotspotRecord, RewardRow, StoredItem, UploadedItem, VerdictUpdate,
@@ -359,12 +360,16 @@ function tableOf(item: UploadedItem): ItemTable {
 export class RemoteJudge implements OracleJudge {
   private remotePending = 0;
   private local: VerifierRunner | undefined;
-  private timer: unknown;
-  private running = false;
+  private readonly timer: Repeating;
   private busy: Promise<unknown> | undefined;
 
   constructor(private readonly thread: StoreThread, private readonly options: VerifierRunnerOptions) {
     thread.post({ op: 'judge', config: options.config });
+    // The next run is timed from this one's start: it happens on the worker, and nothing here waits for it.
+    this.timer = new Repeating(options.clock, options.config.verifyEveryMs, (again) => {
+      this.runOnce().catch((error: unknown) => options.onError?.(error));
+      again();
+    });
   }
 
   admit(items: readonly UploadedItem[]): void {
@@ -388,15 +393,11 @@ export class RemoteJudge implements OracleJudge {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+    this.timer.start();
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.options.clock.clearTimer(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 
   get pendingCount(): number {
@@ -406,13 +407,5 @@ export class RemoteJudge implements OracleJudge {
   async settled(): Promise<void> {
     await this.busy;
     await this.local?.settled();
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.options.clock.setTimer(() => {
-      this.runOnce().catch((error: unknown) => this.options.onError?.(error));
-      this.schedule();
-    }, this.options.config.verifyEveryMs);
   }
 }

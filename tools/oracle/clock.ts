@@ -37,3 +37,32 @@ export function oracleClockFrom(clock: Clock): OracleClock {
     clearTimer: (handle) => clock.clearTimer(handle),
   };
 }
+
+/**
+ * A timer that fires every `periodMs` of `clock` between start() and stop(). `tick` is handed `again`,
+ * which arms the next firing: called at once, the period runs from this firing; called when the tick's
+ * work is done, from then.
+ */
+export class Repeating {
+  private timer: TimerHandle | undefined;
+  private running = false;
+
+  constructor(private readonly clock: OracleClock, private readonly periodMs: number, private readonly tick: (again: () => void) => void) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.arm();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    this.timer = this.clock.setTimer(() => this.tick(() => this.arm()), this.periodMs);
+  }
+}

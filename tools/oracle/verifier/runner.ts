@@ -15,7 +15,7 @@
 import { equalBytes } from '../../../proofs/bytes.js';
 import { reasonName } from '../../../proofs/reasons.js';
 import { hexOf } from '../hex.js';
-import type { OracleClock } from '../clock.js';
+import { Repeating, type OracleClock } from '../clock.js';
 import type { OracleConfig } from '../config.js';
 import { isPocItem, type EntropyRecord, type HotspotRecord, type StoredItem, type UploadedItem, type VerdictUpdate } from '../model.js';
 import type { OracleStore } from '../store/store.js';
@@ -87,8 +87,7 @@ export interface VerifierRunnerOptions {
 }
 
 export class VerifierRunner implements OracleJudge {
-  private timer: unknown;
-  private running = false;
+  private readonly timer: Repeating;
   private busy: Promise<RunResult> | undefined;
   /** Pending items by group; loaded from the store by the first run. */
   private pending: PendingGroups | undefined;
@@ -100,7 +99,12 @@ export class VerifierRunner implements OracleJudge {
    */
   private nextClose: { readonly epoch: number; readonly atMs: number } | undefined;
 
-  constructor(private readonly options: VerifierRunnerOptions) {}
+  constructor(private readonly options: VerifierRunnerOptions) {
+    // The next run is timed from the end of this one.
+    this.timer = new Repeating(options.clock, options.config.verifyEveryMs, (again) => {
+      this.runOnce().catch((error: unknown) => options.onError?.(error)).finally(again);
+    });
+  }
 
   /** Items waiting for a verdict, as far as this runner knows (0 before its first run). */
   get pendingCount(): number {
@@ -137,29 +141,16 @@ export class VerifierRunner implements OracleJudge {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+    this.timer.start();
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.options.clock.clearTimer(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 
   /** Resolves when the run in progress (if any) has finished. */
   async settled(): Promise<void> {
     await this.busy?.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.options.clock.setTimer(() => {
-      this.runOnce()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => this.schedule());
-    }, this.options.config.verifyEveryMs);
   }
 
   private async run(nowMs: number, closeAtMs: number): Promise<RunResult> {
