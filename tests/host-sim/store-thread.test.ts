@@ -15,7 +15,9 @@ import type { OracleStore } from '../../tools/oracle/store/store.js';
 import { VerifierRunner, type OracleJudge } from '../../tools/oracle/verifier/runner.js';
 import { InsertChunkWriter, readInsertChunk } from '../../host-sim/oracle/insert-chunk.js';
 import { ItemKeySet, ItemTable } from '../../host-sim/oracle/item-keys.js';
-import { MirrorStore, RemoteJudge, StoreThread } from '../../host-sim/oracle/store-thread.js';
+import { MirrorStore } from '../../host-sim/oracle/mirror-store.js';
+import { RemoteJudge } from '../../host-sim/oracle/remote-judge.js';
+import { StoreThread } from '../../host-sim/oracle/store-thread.js';
 import { signerFor } from '../support/keys.js';
 import { ManualClock } from '../support/oracle-harness.js';
 import {
