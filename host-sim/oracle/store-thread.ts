@@ -8,7 +8,8 @@
  * the verifier on it (store-worker.ts), on the main thread's virtual clock: a verifier run is a message
  * carrying the virtual time it happens at. The worker handles messages one at a time in the order they
  * were sent, so the database ends as a run on one thread would leave it, and the same scenario and seed
- * give the same result.
+ * give the same result. When the hotspots stop, the main thread ends the worker and takes the database
+ * and the verifier back (MirrorStore.takeOver, RemoteJudge.takeOver) to close the run's reward epochs.
  *
  * An ack is given before the item is in the database: a real oracle must never do that, since a power
  * cut would lose what it acknowledged (docs/oracle.md). A simulated oracle has no power to lose.
