@@ -165,8 +165,8 @@ export class SimWorld {
     let thread: StoreThread | undefined;
     try {
       for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(`${path}${suffix}`, { force: true });
-      // Not waited for: the hotspots are answered from memory, and what they send the thread waits for it.
-      // Should it fail to open the database, the run fails when it next waits for the thread.
+      // Not waited for: messages wait until the thread has started, and meanwhile the hotspots are
+      // answered from memory. Should it fail to open the database, the run fails when it next waits for it.
       if (scenario.ingest === 'in-process') thread = StoreThread.start({ dbPath: path, holdCommitsFor: HELD_ITEMS });
     } catch (error) {
       release();
