@@ -22,9 +22,17 @@ const round = (value: number, places: number) => Number(value.toFixed(places));
 
 interface ItemRow { uploader: string; kind: 'beacon' | 'witness'; digest: string; status: 'pending' | 'valid' | 'invalid'; reason: number; time_ms: number; received_ms: number }
 
+/**
+ * The oracle's database, closed by then. Opened for writing though only read: the last connection to close
+ * removes the WAL and shared-memory files that opening a WAL database makes, and a read-only one cannot.
+ */
+function openClosedDatabase(world: SimWorld): Database.Database {
+  return new Database(world.dbPath, { fileMustExist: true });
+}
+
 /** Every item the oracle holds, with its uploader as a node index (-1 for none of ours). */
 function judgedItems(world: SimWorld, indexOfKey: Map<string, number>): JudgedItem[] {
-  const db = new Database(world.dbPath, { readonly: true, fileMustExist: true });
+  const db = openClosedDatabase(world);
   try {
     const statement = db.prepare(`SELECT lower(hex(uploader)) AS uploader, kind, lower(hex(digest)) AS digest, status, reason, time_ms, received_ms
       FROM items ORDER BY received_ms, id`);
@@ -48,7 +56,7 @@ function judgedItems(world: SimWorld, indexOfKey: Map<string, number>): JudgedIt
 
 function rewardsByNode(world: SimWorld, indexOfKey: Map<string, number>): number[] {
   const totals = new Array<number>(world.nodes.length).fill(0);
-  const db = new Database(world.dbPath, { readonly: true, fileMustExist: true });
+  const db = openClosedDatabase(world);
   try {
     const rows = db.prepare('SELECT lower(hex(hotspot)) AS hotspot, amount FROM rewards ORDER BY epoch, hotspot').all() as { hotspot: string; amount: number }[];
     for (const row of rows) {
