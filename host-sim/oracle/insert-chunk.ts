@@ -8,7 +8,7 @@
 import { Reason } from '../../proofs/index.js';
 import type { UploadedItem } from '../../tools/oracle/model.js';
 import type { PreparedFields } from '../../tools/oracle/ingest-prepare.js';
-import { PACKED_ITEM_NUMBERS, packedItemBytes, packItem, unpackItem } from '../../tools/oracle/prepared-wire.js';
+import { PACKED_ITEM_NUMBERS, packedItemBytes, packedViews, packItem, unpackItem } from '../../tools/oracle/prepared-wire.js';
 
 /** Numbers beside each item: where its uploader's bytes are, its receive time, 1 if new. */
 const EXTRA = 3;
@@ -108,16 +108,16 @@ export function readInsertChunk(chunk: InsertChunk): { items: UploadedItem[]; fr
   const count = chunk.extra.length / EXTRA;
   const items: UploadedItem[] = new Array(count);
   const fresh: boolean[] = new Array(count);
-  const { buffer, byteOffset } = chunk.bytes;
+  const view = packedViews(chunk.bytes);
   let uploader: Uint8Array | undefined;
   let uploaderAt = -1;
   for (let i = 0; i < count; i++) {
     const e = i * EXTRA;
     if (chunk.extra[e + UPLOADER] !== uploaderAt) {
       uploaderAt = chunk.extra[e + UPLOADER];
-      uploader = new Uint8Array(buffer, byteOffset + uploaderAt, KEY_BYTES).slice();
+      uploader = view(uploaderAt, KEY_BYTES).slice();
     }
-    const f = unpackItem(chunk.bytes, chunk.numbers, i * PACKED_ITEM_NUMBERS, uploader!).fields!;
+    const f = unpackItem(chunk.numbers, i * PACKED_ITEM_NUMBERS, uploader!, view).fields!;
     // Copies, not views: the verifier keeps some items for hours, and one view would keep the whole chunk.
     const bytes = { id: f.id.slice(), body: f.body.slice(), digest: f.digest.slice() };
     const tag = f.kind === 'beacon' && f.entropyTag !== undefined ? { entropyTag: f.entropyTag.slice() } : {};

@@ -185,7 +185,6 @@ export class MirrorStore implements OracleStore {
     if (this.local !== undefined) return (this.local[method] as (...values: unknown[]) => Promise<T>).apply(this.local, args);
     return this.thread.request<T>({ op: 'call', method, args });
   }
-
 }
 
 function tableOf(item: UploadedItem): ItemTable {

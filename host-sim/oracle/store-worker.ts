@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OracleClock } from '../../tools/oracle/clock.js';
+import { hexOf } from '../../tools/oracle/hex.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
 import { VerifierRunner } from '../../tools/oracle/verifier/runner.js';
 import { readInsertChunk, type InsertChunk } from './insert-chunk.js';
@@ -84,7 +85,7 @@ async function insert(chunk: InsertChunk): Promise<void> {
   const fresh = await store.insertItems(items);
   for (let i = 0; i < items.length; i++) {
     if (fresh[i] !== expected[i]) {
-      throw new Error(`item ${Buffer.from(items[i].id).toString('hex')} was ${fresh[i] ? 'new' : 'a duplicate'} to the database ` +
+      throw new Error(`item ${hexOf(items[i].id)} was ${fresh[i] ? 'new' : 'a duplicate'} to the database ` +
         `but ${fresh[i] ? 'a duplicate' : 'new'} to the simulator's ingest`);
     }
   }

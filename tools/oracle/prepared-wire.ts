@@ -97,18 +97,25 @@ function packRadio(numbers: Float64Array, n: number, f: PreparedFields): void {
 export function unpackBatch(packed: PackedBatch): PreparedBatch {
   if (!packed.ok) return packed;
   const { uploader, bytes, numbers } = packed;
+  const view = packedViews(bytes);
   const items: PreparedItem[] = new Array(numbers.length / STRIDE);
-  for (let n = 0, i = 0; n < numbers.length; n += STRIDE, i++) items[i] = unpackItem(bytes, numbers, n, uploader);
+  for (let n = 0, i = 0; n < numbers.length; n += STRIDE, i++) items[i] = unpackItem(numbers, n, uploader, view);
   return { ok: true, uploader, items };
 }
 
-/** The item packItem wrote at numbers[n]; its byte fields are views into `bytes`. */
-export function unpackItem(bytes: Uint8Array, numbers: Float64Array, n: number, uploader: Uint8Array): PreparedItem {
+/** Makes views into the packed bytes, for unpackItem: one maker for all the items of a buffer. */
+export function packedViews(bytes: Uint8Array): PackedView {
   // Views made with the constructor rather than subarray(), and every record written out as one object
   // literal per kind rather than spread from a common part: the main thread unpacks every item of every
   // upload, and both halved what unpacking cost it.
   const { buffer, byteOffset } = bytes;
-  const view = (offset: number, length: number) => new Uint8Array(buffer, byteOffset + offset, length);
+  return (offset, length) => new Uint8Array(buffer, byteOffset + offset, length);
+}
+
+export type PackedView = (offset: number, length: number) => Uint8Array;
+
+/** The item packItem wrote at numbers[n]; its byte fields are views made by `view` (packedViews). */
+export function unpackItem(numbers: Float64Array, n: number, uploader: Uint8Array, view: PackedView): PreparedItem {
   const id = view(numbers[n + ID], 16);
   const reason = numbers[n + REASON] as ReasonCode;
   const kind = numbers[n + KIND];
@@ -116,7 +123,7 @@ export function unpackItem(bytes: Uint8Array, numbers: Float64Array, n: number, 
 }
 
 function unpackFields(
-  numbers: Float64Array, n: number, kind: number, id: Uint8Array, uploader: Uint8Array, view: (offset: number, length: number) => Uint8Array,
+  numbers: Float64Array, n: number, kind: number, id: Uint8Array, uploader: Uint8Array, view: PackedView,
 ): PreparedFields {
   const body = view(numbers[n + BODY], numbers[n + BODY_LENGTH]);
   const digest = view(numbers[n + DIGEST], 16);
