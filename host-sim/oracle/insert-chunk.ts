@@ -1,9 +1,10 @@
 /**
  * Uploaded items on their way to the simulated oracle's database thread (store-thread.ts), packed as
  * ingest stores them: the item numbers and bytes of prepared-wire.ts for every item of many uploads in
- * one pair of buffers, beside each item's uploader, receive time and whether ingest counted it new.
- * Structured-cloning the items themselves (five small typed arrays an upload) cost the main thread more
- * than half of what storing them had cost it.
+ * one set of buffers, beside each item's uploader, receive time and whether ingest counted it new. One
+ * chunk goes with each batch of messages to the worker, and each insert message in the batch names its
+ * items by their places in the chunk. Structured-cloning the items themselves (five small typed arrays
+ * an upload) cost the main thread more than half of what storing them had cost it.
  */
 import { Reason } from '../../proofs/index.js';
 import type { UploadedItem } from '../../tools/oracle/model.js';
@@ -58,18 +59,16 @@ export class InsertChunkWriter {
   }
 
   /**
-   * What was written: views of the writer's buffers, which are then the chunk's alone (to transfer);
-   * the writer starts again empty, in new buffers.
+   * What was written, copied out into buffers of its own (to transfer); the writer starts again empty,
+   * keeping its buffers. Copying only what was written costs less than zeroing new buffers as large as
+   * the biggest chunk so far.
    */
   take(): InsertChunk {
     const chunk = {
-      bytes: this.bytes.subarray(0, this.at),
-      numbers: this.numbers.subarray(0, this.count * PACKED_ITEM_NUMBERS),
-      extra: this.extra.subarray(0, this.count * EXTRA),
+      bytes: this.bytes.slice(0, this.at),
+      numbers: this.numbers.slice(0, this.count * PACKED_ITEM_NUMBERS),
+      extra: this.extra.slice(0, this.count * EXTRA),
     };
-    this.bytes = new Uint8Array(this.bytes.length);
-    this.numbers = new Float64Array(this.numbers.length);
-    this.extra = new Float64Array(this.extra.length);
     this.at = 0;
     this.count = 0;
     this.lastUploader = undefined;
@@ -101,17 +100,20 @@ export class InsertChunkWriter {
 }
 
 /**
- * The items of a chunk, as ingest gave them to the store, and whether ingest counted each new. Their byte
+ * The items of a chunk from `from` up to (not including) `to`, as ingest gave them to the store, and whether
+ * ingest counted each new. Their byte
  * fields are copies, so that nothing they leave behind holds on to the chunk.
  */
-export function readInsertChunk(chunk: InsertChunk): { items: UploadedItem[]; fresh: boolean[] } {
-  const count = chunk.extra.length / EXTRA;
-  const items: UploadedItem[] = new Array(count);
-  const fresh: boolean[] = new Array(count);
+export function readInsertChunk(chunk: InsertChunk, from = 0, to = chunk.extra.length / EXTRA): { items: UploadedItem[]; fresh: boolean[] } {
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to * EXTRA <= chunk.extra.length)) {
+    throw new RangeError(`items ${from} to ${to} are not in a chunk of ${chunk.extra.length / EXTRA}`);
+  }
+  const items: UploadedItem[] = new Array(to - from);
+  const fresh: boolean[] = new Array(to - from);
   const view = packedViews(chunk.bytes);
   let uploader: Uint8Array | undefined;
   let uploaderAt = -1;
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < to; i++) {
     const e = i * EXTRA;
     if (chunk.extra[e + UPLOADER] !== uploaderAt) {
       uploaderAt = chunk.extra[e + UPLOADER];
@@ -121,8 +123,8 @@ export function readInsertChunk(chunk: InsertChunk): { items: UploadedItem[]; fr
     // Copies, not views: the verifier keeps some items for hours, and one view would keep the whole chunk.
     const bytes = { id: f.id.slice(), body: f.body.slice(), digest: f.digest.slice() };
     const tag = f.kind === 'beacon' && f.entropyTag !== undefined ? { entropyTag: f.entropyTag.slice() } : {};
-    items[i] = { ...f, ...bytes, ...tag, receivedMs: chunk.extra[e + RECEIVED] } as UploadedItem;
-    fresh[i] = chunk.extra[e + FRESH] === 1;
+    items[i - from] = { ...f, ...bytes, ...tag, receivedMs: chunk.extra[e + RECEIVED] } as UploadedItem;
+    fresh[i - from] = chunk.extra[e + FRESH] === 1;
   }
   return { items, fresh };
 }

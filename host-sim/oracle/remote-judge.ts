@@ -21,9 +21,10 @@ export class RemoteJudge implements OracleJudge {
 
   constructor(private readonly thread: StoreThread, private readonly options: VerifierRunnerOptions) {
     thread.post({ op: 'judge', config: options.config });
-    // The next run is timed from this one's start: it happens on the worker, and nothing here waits for it.
+    // The next run is timed from this one's start: it happens on the worker, and nothing here waits for
+    // it, so it is held with the items until they are sent (settled() sends it if someone does wait).
     this.timer = new Repeating(options.clock, options.config.verifyEveryMs, (again) => {
-      this.runOnce().catch((error: unknown) => options.onError?.(error));
+      this.runRemote(options.clock.wallMs(), options.clock.wallMs(), false).catch((error: unknown) => options.onError?.(error));
       again();
     });
   }
@@ -38,8 +39,14 @@ export class RemoteJudge implements OracleJudge {
   }
 
   runOnce(nowMs = this.options.clock.wallMs(), closeAtMs = nowMs): Promise<RunResult> {
+    return this.runRemote(nowMs, closeAtMs, true);
+  }
+
+  private runRemote(nowMs: number, closeAtMs: number, now: boolean): Promise<RunResult> {
     if (this.local !== undefined) return this.local.runOnce(nowMs, closeAtMs);
-    const run = this.thread.request<{ result: RunResult; pendingCount: number }>({ op: 'run', nowMs, closeAtMs }).then(({ result, pendingCount }) => {
+    const message = { op: 'run', nowMs, closeAtMs } as const;
+    type Answer = { result: RunResult; pendingCount: number };
+    const run = (now ? this.thread.request<Answer>(message) : this.thread.requestLater<Answer>(message)).then(({ result, pendingCount }) => {
       this.remotePending = pendingCount;
       if (result.judged > 0 || result.closedEpochs.length > 0) this.options.onRun?.(result);
       return result;
@@ -61,6 +68,7 @@ export class RemoteJudge implements OracleJudge {
   }
 
   async settled(): Promise<void> {
+    if (this.local === undefined) this.thread.sendHeld();
     await this.busy;
     await this.local?.settled();
   }

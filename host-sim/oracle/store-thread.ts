@@ -21,7 +21,7 @@
 import { Worker } from 'node:worker_threads';
 import type { UploadedItem } from '../../tools/oracle/model.js';
 import { InsertChunkWriter } from './insert-chunk.js';
-import type { Numbered, ToMain, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
+import type { Answer, Numbered, ToMainBatch, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
 
 /** Items and other messages held before they are sent to the worker together. */
 const HELD_MESSAGES = 1024;
@@ -43,7 +43,10 @@ export class StoreThread {
   private nextId = 1;
   private readonly exited: Promise<void>;
   private held: Numbered[] = [];
+  /** The items of the held insert messages, sent with them. */
   private readonly chunk = new InsertChunkWriter();
+  /** Where in `chunk` the items not yet in a held insert message begin. */
+  private insertFrom = 0;
   /** Messages and items held. */
   private heldCount = 0;
   private closing: Promise<void> | undefined;
@@ -54,7 +57,9 @@ export class StoreThread {
 
   private constructor(setup: WorkerSetup) {
     this.worker = new Worker(WORKER_URL, { workerData: setup });
-    this.worker.on('message', (message: ToMain) => this.receive(message));
+    this.worker.on('message', ({ answers }: ToMainBatch) => {
+      for (const answer of answers) this.receive(answer);
+    });
     this.worker.on('error', (error) => this.fail(error));
     this.exited = new Promise((resolve) => this.worker.once('exit', (code) => {
       this.ended = true;
@@ -81,7 +86,7 @@ export class StoreThread {
    */
   post(message: ToWorker): void {
     if (this.failure !== undefined) return;
-    this.closeChunk();
+    this.endInsert();
     this.held.push({ ...message, id: 0 });
     if (++this.heldCount >= HELD_MESSAGES) this.send();
   }
@@ -96,15 +101,25 @@ export class StoreThread {
 
   /** Sends, and resolves with the worker's answer once it has handled everything sent before. */
   request<T>(message: ToWorker): Promise<T> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.ended || this.closeSent) return Promise.reject(new Error("the oracle's database thread has closed"));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.closeChunk();
-      this.held.push({ ...message, id });
-      this.send();
-    });
+    const answer = this.hold<T>(message);
+    this.send();
+    return answer;
+  }
+
+  /**
+   * Like request(), but the message is held with the others until they are sent: for answers no one
+   * waits on (a verifier run), which would otherwise cost a postMessage each way. sendHeld() sends it
+   * now if it turns out someone does wait.
+   */
+  requestLater<T>(message: ToWorker): Promise<T> {
+    const answer = this.hold<T>(message);
+    if (++this.heldCount >= HELD_MESSAGES) this.send();
+    return answer;
+  }
+
+  /** Sends what is held. */
+  sendHeld(): void {
+    if (this.failure === undefined && !this.ended && !this.closeSent) this.send();
   }
 
   /** Closes the database and ends the worker; rejects with `failure` if there was one. Once is enough. */
@@ -125,25 +140,37 @@ export class StoreThread {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Ends the items written since the last message, so that what comes next follows them. */
-  private closeChunk(): void {
-    if (this.chunk.size > 0) this.held.push({ op: 'insert', chunk: this.chunk.take(), id: 0 });
+  private hold<T>(message: ToWorker): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.ended || this.closeSent) return Promise.reject(new Error("the oracle's database thread has closed"));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.endInsert();
+      this.held.push({ ...message, id });
+    });
+  }
+
+  /** Ends the run of items written since the last message, so that what comes next follows them. */
+  private endInsert(): void {
+    if (this.chunk.size === this.insertFrom) return;
+    this.held.push({ op: 'insert', from: this.insertFrom, to: this.chunk.size, id: 0 });
+    this.insertFrom = this.chunk.size;
   }
 
   private send(): void {
-    this.closeChunk();
+    this.endInsert();
     if (this.held.length === 0) return;
     const batch = this.held;
     this.held = [];
     this.heldCount = 0;
-    const transfer: ArrayBuffer[] = [];
-    for (const message of batch) {
-      if (message.op === 'insert') transfer.push(message.chunk.bytes.buffer as ArrayBuffer, message.chunk.numbers.buffer as ArrayBuffer, message.chunk.extra.buffer as ArrayBuffer);
-    }
-    this.worker.postMessage({ batch } satisfies ToWorkerBatch, transfer);
+    const chunk = this.chunk.size > 0 ? this.chunk.take() : undefined;
+    this.insertFrom = 0;
+    const transfer = chunk === undefined ? [] : [chunk.bytes.buffer as ArrayBuffer, chunk.numbers.buffer as ArrayBuffer, chunk.extra.buffer as ArrayBuffer];
+    this.worker.postMessage({ batch, chunk } satisfies ToWorkerBatch, transfer);
   }
 
-  private receive(message: ToMain): void {
+  private receive(message: Answer): void {
     if ('failure' in message) {
       this.fail(new Error(`the simulated oracle's database: ${message.failure}`));
       return;

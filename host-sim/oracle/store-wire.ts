@@ -13,8 +13,11 @@ export interface WorkerSetup {
 }
 
 export type ToWorker =
-  /** Store these items (insert-chunk.ts), which say whether the main thread counted each new. */
-  | { readonly op: 'insert'; readonly chunk: InsertChunk }
+  /**
+   * Store the batch chunk's items from `from` up to `to` (insert-chunk.ts), which say whether the main
+   * thread counted each new.
+   */
+  | { readonly op: 'insert'; readonly from: number; readonly to: number }
   /** Call an OracleStore method (or flush) with these arguments. */
   | { readonly op: 'call'; readonly method: string; readonly args: readonly unknown[] }
   /** Make the verifier, with the oracle's settings. */
@@ -29,13 +32,19 @@ export type ToWorker =
 /** A message with its id. */
 export type Numbered = ToWorker & { readonly id: number };
 
-/** What is posted: messages in the order they were sent, handled in that order. */
+/** What is posted: messages in the order they were sent, handled in that order, and their items. */
 export interface ToWorkerBatch {
   readonly batch: readonly Numbered[];
+  readonly chunk: InsertChunk | undefined;
 }
 
-export type ToMain =
+export type Answer =
   | { readonly id: number; readonly value: unknown }
   | { readonly id: number; readonly error: string }
   /** A message that asked for no answer failed: the worker writes nothing more. */
   | { readonly failure: string };
+
+/** What the worker posts: its answers to one batch, in order, once it has handled the whole batch. */
+export interface ToMainBatch {
+  readonly answers: readonly Answer[];
+}

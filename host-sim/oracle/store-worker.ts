@@ -8,7 +8,7 @@ import { hexOf } from '../../tools/oracle/hex.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
 import { VerifierRunner } from '../../tools/oracle/verifier/runner.js';
 import { readInsertChunk, type InsertChunk } from './insert-chunk.js';
-import type { Numbered, ToMain, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
+import type { Answer, Numbered, ToMainBatch, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -29,20 +29,26 @@ const clock: OracleClock = {
 let runner: VerifierRunner | undefined;
 let failed = false;
 let queue: Promise<void> = Promise.resolve();
+/** Answers to the batch being handled, posted together once it is done. */
+let answers: Answer[] = [];
 
-port.on('message', ({ batch }: ToWorkerBatch) => {
-  for (const message of batch) queue = queue.then(() => handle(message));
+port.on('message', ({ batch, chunk }: ToWorkerBatch) => {
+  for (const message of batch) queue = queue.then(() => handle(message, chunk));
+  queue = queue.then(postAnswers);
 });
 
-async function handle(message: Numbered): Promise<void> {
+async function handle(message: Numbered, chunk: InsertChunk | undefined): Promise<void> {
   if (failed) {
     if (message.id !== 0) answer({ id: message.id, error: 'the database thread stopped after a failed write' });
     return;
   }
   try {
-    const value = await act(message);
+    const value = await act(message, chunk);
     if (message.id !== 0) answer({ id: message.id, value });
-    if (message.op === 'close') port.close();
+    if (message.op === 'close') {
+      postAnswers();
+      port.close();
+    }
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     if (message.id !== 0 && message.op !== 'insert') {
@@ -54,10 +60,11 @@ async function handle(message: Numbered): Promise<void> {
   }
 }
 
-async function act(message: ToWorker): Promise<unknown> {
+async function act(message: ToWorker, chunk: InsertChunk | undefined): Promise<unknown> {
   switch (message.op) {
     case 'insert':
-      return insert(message.chunk);
+      if (chunk === undefined) throw new Error('an insert message came without its items');
+      return insert(chunk, message.from, message.to);
     case 'call': {
       const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[message.method];
       if (typeof method !== 'function') throw new Error(`the store has no method ${message.method}`);
@@ -80,8 +87,8 @@ async function act(message: ToWorker): Promise<unknown> {
   }
 }
 
-async function insert(chunk: InsertChunk): Promise<void> {
-  const { items, fresh: expected } = readInsertChunk(chunk);
+async function insert(chunk: InsertChunk, from: number, to: number): Promise<void> {
+  const { items, fresh: expected } = readInsertChunk(chunk, from, to);
   const fresh = await store.insertItems(items);
   for (let i = 0; i < items.length; i++) {
     if (fresh[i] !== expected[i]) {
@@ -92,6 +99,12 @@ async function insert(chunk: InsertChunk): Promise<void> {
   runner?.admit(items.filter((_, i) => fresh[i]));
 }
 
-function answer(message: ToMain): void {
-  port.postMessage(message);
+function answer(message: Answer): void {
+  answers.push(message);
+}
+
+function postAnswers(): void {
+  if (answers.length === 0) return;
+  port.postMessage({ answers } satisfies ToMainBatch);
+  answers = [];
 }

@@ -7,8 +7,8 @@
  * recorded or already forgotten) goes to the real verifier. An ed25519 signature made by the holder of
  * the key always verifies, so the answers, and every result, are the same as without the ledger.
  *
- * Only messages under the tags the oracle checks on upload are recorded; beacons are checked by the
- * hotspots that hear them, through their own cache (verify-cache.ts). The ledger holds at most
+ * Only messages under the tags the oracle checks on upload and onboarding are recorded; beacons are
+ * checked by the hotspots that hear them, through their own cache (verify-cache.ts). The ledger holds at most
  * `capacity` entries, oldest dropped first: an item that waits longer (queued through an outage, then
  * uploaded) is simply verified for real.
  */
@@ -29,10 +29,11 @@ export class SignatureLedger {
   misses = 0;
 
   constructor(private readonly capacity = CAPACITY) {
-    const checkedOnUpload = [
+    const checkedByTheOracle = [
       SignatureDomain.WitnessReceipt, SignatureDomain.BeaconReport, SignatureDomain.MapperReport, SignatureDomain.MapperReceipt,
+      SignatureDomain.Onboard, SignatureDomain.OnboardAttested,
     ];
-    this.tags = checkedOnUpload.map((domain) => concatBytes(asciiBytes(domain), Uint8Array.of(0)));
+    this.tags = checkedByTheOracle.map((domain) => concatBytes(asciiBytes(domain), Uint8Array.of(0)));
   }
 
   /** A signer factory whose signers record what they sign under the upload tags. */

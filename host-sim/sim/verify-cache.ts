@@ -3,31 +3,43 @@
  * beaconer's signature on the same frame, and every hotspot checks the same entropy: the same
  * (signature, message, key) always gets the same answer, so it is worked out once and looked up after
  * that. It cannot change a result, only the time a run takes.
+ *
+ * Answers are filed under the signature and hold the message and key they were for: a lookup compares
+ * those bytes (cheaper than hashing them), and anything that differs is checked for real and takes the
+ * place of what was filed.
  */
-import { createHash } from 'node:crypto';
+import { equalBytes } from '../../proofs/index.js';
 import type { Verifier } from '../../src/ports.js';
 
 /** Answers kept; the oldest go first beyond this (a beacon is heard within a second of being sent). */
 const CAPACITY = 65_536;
 
+interface Answer {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly valid: boolean;
+}
+
 export class CachingVerifier implements Verifier {
-  private readonly answers = new Map<string, boolean>();
+  private readonly answers = new Map<string, Answer>();
   hits = 0;
   misses = 0;
 
   constructor(private readonly inner: Verifier) {}
 
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-    const key = createHash('sha256').update(signature).update(publicKey).update(message).digest('base64');
+    const key = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
     const known = this.answers.get(key);
-    if (known !== undefined) {
+    if (known !== undefined && equalBytes(known.publicKey, publicKey) && equalBytes(known.message, message)) {
       this.hits++;
-      return known;
+      return known.valid;
     }
     this.misses++;
-    const answer = this.inner.verify(signature, message, publicKey);
-    if (this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as string);
-    this.answers.set(key, answer);
-    return answer;
+    const valid = this.inner.verify(signature, message, publicKey);
+    if (known !== undefined) this.answers.delete(key);
+    else if (this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as string);
+    // Copies: a caller may reuse its buffers.
+    this.answers.set(key, { publicKey: publicKey.slice(), message: message.slice(), valid });
+    return valid;
   }
 }

@@ -54,17 +54,20 @@ describe('SignatureLedger', () => {
     expect(real.calls).toBe(3);
   });
 
-  it('records only messages under the tags the oracle checks on upload', () => {
+  it('records only messages under the tags the oracle checks on upload and onboarding', () => {
     const ledger = new SignatureLedger();
     const signer = ledger.recording(createSodiumSigner)(seed(4));
     signer.sign(signedBytes(SignatureDomain.Beacon, Uint8Array.of(1, 2, 3)));
-    signer.sign(signedBytes(SignatureDomain.Onboard, Uint8Array.of(1)));
+    signer.sign(signedBytes(SignatureDomain.Entropy, Uint8Array.of(1)));
+    signer.sign(signedBytes(SignatureDomain.DeviceCertificate, Uint8Array.of(1)));
     signer.sign(concatBytes(asciiBytes(SignatureDomain.WitnessReceipt), Uint8Array.of(0x2f)));
     expect(ledger.size).toBe(0);
-    for (const domain of [SignatureDomain.BeaconReport, SignatureDomain.MapperReport, SignatureDomain.MapperReceipt, SignatureDomain.WitnessReceipt]) {
-      signer.sign(signedBytes(domain, Uint8Array.of(9)));
-    }
-    expect(ledger.size).toBe(4);
+    const checked = [
+      SignatureDomain.BeaconReport, SignatureDomain.MapperReport, SignatureDomain.MapperReceipt, SignatureDomain.WitnessReceipt,
+      SignatureDomain.Onboard, SignatureDomain.OnboardAttested,
+    ];
+    for (const domain of checked) signer.sign(signedBytes(domain, Uint8Array.of(9)));
+    expect(ledger.size).toBe(checked.length);
   });
 
   it('forgets the oldest beyond its capacity, whose check then goes to the real verifier', () => {

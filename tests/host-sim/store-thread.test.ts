@@ -71,7 +71,7 @@ function plain(item: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value instanceof Uint8Array ? toHex(value) : value]));
 }
 
-test('items of every kind, from several uploaders, come out of a chunk as they went in', () => {
+test('items of every kind, from several uploaders, come out of a chunk as they went in, whatever is written after', () => {
   const { beacon, receipt } = pocItems();
   const items: UploadedItem[] = [beacon, receipt(witnesses[0], T0 + 1), receipt(witnesses[1], T0 + 2), ...mapperItems()];
   const writer = new InsertChunkWriter();
@@ -81,10 +81,16 @@ test('items of every kind, from several uploaders, come out of a chunk as they w
   writer.add(many.slice(0, 300), fresh.slice(0, 300));
   writer.add(many.slice(300), fresh.slice(300));
   expect(writer.size).toBe(700);
-  const read = readInsertChunk(writer.take());
+  const chunk = writer.take();
+  expect(writer.size).toBe(0);
+  // The writer keeps its buffers for what comes next: the chunk taken must not see it.
+  writer.add(many.slice(0, 50).reverse(), fresh.slice(0, 50).map((f) => !f));
+  const read = readInsertChunk(chunk);
   expect(read.fresh).toEqual(fresh);
   expect(read.items.map(plain)).toEqual(many.map(plain));
-  expect(writer.size).toBe(0);
+  expect(chunk.bytes.byteLength).toBe(chunk.bytes.buffer.byteLength);
+  const next = readInsertChunk(writer.take());
+  expect(next.items.map(plain)).toEqual(many.slice(0, 50).reverse().map(plain));
   expect(readInsertChunk(writer.take()).items).toEqual([]);
 });
 
@@ -218,4 +224,33 @@ test('a database the thread cannot open makes ready() reject, and close() ends t
   await expect(thread.ready()).rejects.toThrow();
   expect(thread.failure).toBeDefined();
   await expect(thread.close()).rejects.toThrow();
+}, 30_000);
+
+test('timed verifier runs wait with the items and are judged in order with them; settled() sends what waits', async () => {
+  const thread = startThread(dbPath(), 0);
+  await thread.ready();
+  const mirror = new MirrorStore(thread);
+  const timers: (() => void)[] = [];
+  const clock = { nowMs: T0, wallMs: () => clock.nowMs, setTimer: (fire: () => void) => timers.push(fire), clearTimer: () => undefined };
+  const runs: number[] = [];
+  const judge = new RemoteJudge(thread, { store: mirror, config, clock, onRun: (result) => runs.push(result.judged) });
+  await mirror.putHotspot(hotspotAt(beaconer, 52.37, 4.89));
+  for (const [i, w] of witnesses.entries()) await mirror.putHotspot(hotspotAt(w, 52.37, 4.92 + 0.03 * i));
+  await mirror.putEntropy(entropy);
+  judge.start();
+  const { beacon, receipt } = pocItems();
+  await mirror.insertItems([beacon, receipt(witnesses[0], T0 + 1500)]);
+  clock.nowMs = T0 + config.maxWitnessLagMs;
+  timers.shift()!();
+  await mirror.insertItems([receipt(witnesses[1], clock.nowMs + 1, -1250)]);
+  clock.nowMs += config.maxWitnessLagMs + 2;
+  timers.shift()!();
+  // Nothing has asked for an answer: both runs are still held, with the last item.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(runs).toEqual([]);
+  await judge.settled();
+  // The first run judged the beacon and its witness and not the item sent after it; the second, that item.
+  expect(runs).toEqual([2, 1]);
+  judge.stop();
+  await mirror.close();
 }, 30_000);
