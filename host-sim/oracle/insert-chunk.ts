@@ -100,9 +100,9 @@ export class InsertChunkWriter {
 }
 
 /**
- * The items of a chunk from `from` up to (not including) `to`, as ingest gave them to the store, and whether
- * ingest counted each new. Their byte
- * fields are copies, so that nothing they leave behind holds on to the chunk.
+ * The items of a chunk from `from` up to (not including) `to`, as ingest gave them to the store, and
+ * whether ingest counted each new. Their byte fields are copies, so that nothing they leave behind holds
+ * on to the chunk.
  */
 export function readInsertChunk(chunk: InsertChunk, from = 0, to = chunk.extra.length / EXTRA): { items: UploadedItem[]; fresh: boolean[] } {
   if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to * EXTRA <= chunk.extra.length)) {

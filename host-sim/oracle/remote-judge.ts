@@ -24,7 +24,8 @@ export class RemoteJudge implements OracleJudge {
     // The next run is timed from this one's start: it happens on the worker, and nothing here waits for
     // it, so it is held with the items until they are sent (settled() sends it if someone does wait).
     this.timer = new Repeating(options.clock, options.config.verifyEveryMs, (again) => {
-      this.runRemote(options.clock.wallMs(), options.clock.wallMs(), false).catch((error: unknown) => options.onError?.(error));
+      const nowMs = options.clock.wallMs();
+      this.runRemote(nowMs, nowMs, false).catch((error: unknown) => options.onError?.(error));
       again();
     });
   }

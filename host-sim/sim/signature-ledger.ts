@@ -8,9 +8,9 @@
  * the key always verifies, so the answers, and every result, are the same as without the ledger.
  *
  * Only messages under the tags the oracle checks on upload and onboarding are recorded; beacons are
- * checked by the hotspots that hear them, through their own cache (verify-cache.ts). The ledger holds at most
- * `capacity` entries, oldest dropped first: an item that waits longer (queued through an outage, then
- * uploaded) is simply verified for real.
+ * checked by the hotspots that hear them, through their own cache (verify-cache.ts). The ledger holds
+ * at most `capacity` entries, oldest dropped first: an item that waits longer (queued through an
+ * outage, then uploaded) is simply verified for real.
  */
 import { asciiBytes, concatBytes, equalBytes, SignatureDomain, type Signer, type Verifier } from '../../proofs/index.js';
 
@@ -79,7 +79,8 @@ export class SignatureLedger {
   }
 }
 
-function keyOf(signature: Uint8Array): string {
+/** A signature as a Map key: one character a byte, without copying it. */
+export function keyOf(signature: Uint8Array): string {
   return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
 }
 

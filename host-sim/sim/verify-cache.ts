@@ -10,6 +10,7 @@
  */
 import { equalBytes } from '../../proofs/index.js';
 import type { Verifier } from '../../src/ports.js';
+import { keyOf } from './signature-ledger.js';
 
 /** Answers kept; the oldest go first beyond this (a beacon is heard within a second of being sent). */
 const CAPACITY = 65_536;
@@ -28,7 +29,7 @@ export class CachingVerifier implements Verifier {
   constructor(private readonly inner: Verifier) {}
 
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-    const key = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+    const key = keyOf(signature);
     const known = this.answers.get(key);
     if (known !== undefined && equalBytes(known.publicKey, publicKey) && equalBytes(known.message, message)) {
       this.hits++;
