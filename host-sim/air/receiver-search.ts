@@ -76,6 +76,11 @@ export class ReceiverSearch {
     return receivers;
   }
 
+  /** Drops every cached list: the next search of each transmitter starts afresh. */
+  forget(): void {
+    this.stale();
+  }
+
   /** Drops every cached list. */
   private stale(): void {
     this.layout++;

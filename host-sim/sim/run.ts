@@ -43,6 +43,7 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
       onProgress: progress && ((nowMs) => progress(Math.min(1, nowMs / scenario.durationMs))),
     });
     world.stopHotspots();
+    world.air.forgetLinks();
     await world.takeOverOracle();
     await driveClock(world.clock, settleUntilMs(scenario), { inFlight: world.inFlight });
     const walk = await walkResult(world);

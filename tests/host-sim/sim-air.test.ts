@@ -204,8 +204,11 @@ test('refuses stations and signals it cannot place or carry', () => {
   expect(() => new SimAir(new VirtualClock(), { seed: 1.5 })).toThrow(TypeError);
 });
 
-/** A busy little network: 25 stations at random on 6 × 6 km with Oulu path loss and shadowing. */
-function busyRun(seed: number): string[] {
+/**
+ * A busy little network: 25 stations at random on 6 × 6 km with Oulu path loss and shadowing. With
+ * `forgetEvery`, the air lets go of its receiver lists every that many packets.
+ */
+function busyRun(seed: number, forgetEvery = 0): string[] {
   const { clock, air } = rig({ seed, pathLoss: { name: 'oulu' }, cellSizeM: 1500 });
   const layout = new SeededRng(42);
   const stations = Array.from({ length: 25 }, (_, i) =>
@@ -221,9 +224,11 @@ function busyRun(seed: number): string[] {
   const traffic = new SeededRng(7);
   for (let k = 0; k < 200; k++) {
     clock.advance(traffic.below(700));
+    if (forgetEvery > 0 && k % forgetEvery === 0) air.forgetLinks();
     stations[traffic.below(stations.length)].link.transmit(signal({ spreadingFactor: 7 + traffic.below(6) }));
   }
   clock.advance(10_000);
+  log.push(JSON.stringify(air.stats), ...stations.map((s) => JSON.stringify(air.stationStats(s.name))));
   return log;
 }
 
@@ -232,6 +237,12 @@ test('the same seed and the same calls give the same deliveries in the same orde
   expect(first.length).toBeGreaterThan(100);
   expect(busyRun(5)).toEqual(first);
   expect(busyRun(6)).not.toEqual(first);
+});
+
+test('letting go of the receiver lists changes no delivery and no count', () => {
+  const kept = busyRun(5);
+  expect((JSON.parse(kept[kept.length - 26]) as { lostBelowSensitivity: number }).lostBelowSensitivity).toBeGreaterThan(100);
+  for (const every of [1, 7, 50]) expect(busyRun(5, every)).toEqual(kept);
 });
 
 test('the real drivers on emulated SX1276 and SX1262 boards exchange a packet over it', async () => {
