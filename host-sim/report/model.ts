@@ -218,6 +218,7 @@ export interface RunInfo {
   readonly version: string;
   readonly node: string;
   readonly wallSeconds: number;
+  /** Peak resident memory in MiB (2^20 bytes), as the results were built: before the report is written. */
   readonly peakRssMb: number;
   /** Events the virtual clock fired. */
   readonly events: number;

@@ -41,7 +41,7 @@ describe('summaryTable', () => {
     const invalid = Object.values(result.verdicts.witnesses.invalid).reduce((a, b) => a + b, 0);
     expect(row(table, 'witnesses valid / invalid')).toMatch(new RegExp(`^${result.verdicts.witnesses.valid.toLocaleString('en-US')} / ${invalid} `));
     expect(row(table, 'wall time')).toMatch(/^1 min 35 s/);
-    expect(row(table, 'peak RSS')).toMatch(/^412 MB/);
+    expect(row(table, 'peak RSS')).toMatch(/^412 MiB/);
   });
 
   test('the median witnesses per beacon is the median over hotspots of receptions per beacon sent', () => {
