@@ -36,12 +36,12 @@ export class ReceiverSearch {
   add(member: Member): void {
     if (!this.grid) this.members.push(member);
     else if (member.listens) this.grid.insert(member);
-    this.stale();
+    this.forget();
   }
 
   remove(member: Member): void {
     if (member.listens) this.grid?.remove(member);
-    this.stale();
+    this.forget();
   }
 
   /** Moves `member` to (xM, yM, heightM). */
@@ -51,7 +51,7 @@ export class ReceiverSearch {
     member.yM = yM;
     member.heightM = heightM;
     if (member.listens) this.grid?.insert(member);
-    this.stale();
+    this.forget();
   }
 
   /** The other attached listening stations within `rangeM` of `from`, in station order. */
@@ -78,11 +78,6 @@ export class ReceiverSearch {
 
   /** Drops every cached list: the next search of each transmitter starts afresh. */
   forget(): void {
-    this.stale();
-  }
-
-  /** Drops every cached list. */
-  private stale(): void {
     this.layout++;
     for (const member of this.cached) {
       member.receivers = [];
