@@ -16,9 +16,15 @@ import { asciiBytes, concatBytes, equalBytes, SignatureDomain, type Signer, type
 
 const CAPACITY = 1 << 18;
 
-interface Signed {
+/** What a signature was made over, and by whose key. */
+export interface Signed {
   readonly publicKey: Uint8Array;
   readonly message: Uint8Array;
+}
+
+/** Whether `entry` is for exactly this message and key (its signature being the one it is filed under). */
+export function isFor(entry: Signed, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return equalBytes(entry.publicKey, publicKey) && equalBytes(entry.message, message);
 }
 
 export class SignatureLedger {
@@ -57,7 +63,7 @@ export class SignatureLedger {
       verify: (signature, message, publicKey) => {
         const key = keyOf(signature);
         const entry = this.entries.get(key);
-        if (entry !== undefined && equalBytes(entry.publicKey, publicKey) && equalBytes(entry.message, message)) {
+        if (entry !== undefined && isFor(entry, message, publicKey)) {
           this.entries.delete(key);
           this.hits++;
           return true;

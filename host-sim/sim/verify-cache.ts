@@ -8,16 +8,13 @@
  * those bytes (cheaper than hashing them), and anything that differs is checked for real and takes the
  * place of what was filed.
  */
-import { equalBytes } from '../../proofs/index.js';
 import type { Verifier } from '../../src/ports.js';
-import { keyOf } from './signature-ledger.js';
+import { isFor, keyOf, type Signed } from './signature-ledger.js';
 
 /** Answers kept; the oldest go first beyond this (a beacon is heard within a second of being sent). */
 const CAPACITY = 65_536;
 
-interface Answer {
-  readonly publicKey: Uint8Array;
-  readonly message: Uint8Array;
+interface Answer extends Signed {
   readonly valid: boolean;
 }
 
@@ -31,7 +28,7 @@ export class CachingVerifier implements Verifier {
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     const key = keyOf(signature);
     const known = this.answers.get(key);
-    if (known !== undefined && equalBytes(known.publicKey, publicKey) && equalBytes(known.message, message)) {
+    if (known !== undefined && isFor(known, message, publicKey)) {
       this.hits++;
       return known.valid;
     }
