@@ -5,8 +5,7 @@
  * `new Digital({pin, mode, edge, onReadable})` with `read`/`write`/`close`. Interrupts run `onReadable`
  * from a zero-delay timer, later, as the ESP32's ISR-posted messages do.
  */
-
-export type ByteBuffer = ArrayBuffer | ArrayBufferView;
+import { bytesOf, type ByteBuffer } from './spi-bytes.js';
 
 export interface EmulatedSpiOptions {
   readonly clock: number;
@@ -56,12 +55,6 @@ export interface PinSide {
 }
 
 export type Line = 'nss' | 'reset' | 'busy' | 'dio1';
-
-function bytesOf(buffer: ByteBuffer): Uint8Array {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  throw new TypeError('SPI buffer must be an ArrayBuffer or a view of one');
-}
 
 export function spiClass(side: PinSide): new (options: EmulatedSpiOptions) => EmulatedSpi {
   return class Spi implements EmulatedSpi {

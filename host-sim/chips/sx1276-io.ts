@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../src/ports.js';
 import type { Sx1276Registers } from './sx1276-core.js';
+import { bytesOf, type ByteBuffer } from './spi-bytes.js';
 
 export interface Sx1276Pins {
   readonly nss: number;
@@ -17,17 +18,9 @@ export interface Sx1276Pins {
   readonly mosi: number;
 }
 
-type ByteBuffer = ArrayBuffer | ArrayBufferView;
-
 /** Counts the IO objects open on one chip, so tests can see that a driver closed everything. */
 export interface IoCount {
   open: number;
-}
-
-function bytesOf(buffer: ByteBuffer): Uint8Array {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  throw new TypeError('expected an ArrayBuffer or a typed array');
 }
 
 export interface EmulatedSpiOptions {
