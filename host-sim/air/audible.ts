@@ -70,6 +70,13 @@ export class AudibleSets {
     onAir.push(from);
   }
 
+  /** `member` leaves the air: its list's counts go to the stations' counters, and it is no longer on air. */
+  leaving(member: Member): void {
+    if (member.audible !== null) this.settle(member.audible);
+    const i = this.onAir.indexOf(member);
+    if (i >= 0) this.onAir.splice(i, 1);
+  }
+
   /** Adds every count kept back to the stations' counters; call before reading them. */
   settleAll(): void {
     for (const audible of this.unsettled) this.settle(audible);

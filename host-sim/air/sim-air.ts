@@ -217,6 +217,11 @@ export class SimAir implements Air {
     member.attached = false;
     this.attachedByName.delete(member.name);
     this.search.remove(member);
+    // What it kept to send cheaply holds other stations; once off the air it sends nothing more.
+    this.audible.leaving(member);
+    member.audible = null;
+    member.losses = null;
+    member.lossesFor = null;
   }
 
   private transmit(from: Member, signal: AirSignal): void {

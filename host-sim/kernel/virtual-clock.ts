@@ -8,9 +8,12 @@ import type { Clock, TimerHandle } from '../../src/ports.js';
 interface Pending {
   readonly at: number;
   readonly seq: number;
-  readonly callback: () => void;
+  /** Replaced by a no-op when cancelled, so that what it would have run can be collected before its time comes. */
+  callback: () => void;
   cancelled: boolean;
 }
+
+const NOTHING = (): void => undefined;
 
 /** Thrown by run methods when events keep coming without time reaching the goal. */
 export class RunawayError extends Error {
@@ -64,7 +67,10 @@ export class VirtualClock implements Clock {
   }
 
   clearTimer(handle: TimerHandle): void {
-    if (handle !== null && typeof handle === 'object' && 'cancelled' in handle) (handle as Pending).cancelled = true;
+    if (handle === null || typeof handle !== 'object' || !('cancelled' in handle)) return;
+    const entry = handle as Pending;
+    entry.cancelled = true;
+    entry.callback = NOTHING;
   }
 
   /** Pending (not cancelled) timers. */

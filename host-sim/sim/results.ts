@@ -88,7 +88,7 @@ function sortedRecord(record: Record<string, number>): Record<string, number> {
 
 export function buildResult(world: SimWorld, observer: Observer, faults: readonly ActiveFault[]): SimResult {
   const { scenario, nodes } = world;
-  const keyHex = nodes.map((node) => toHex(node.boots[0]?.identity.publicKey ?? new Uint8Array(32)));
+  const keyHex = nodes.map((node) => toHex(node.boots[0]?.publicKey ?? new Uint8Array(32)));
   const indexOfKey = new Map(keyHex.map((hex, i) => [hex, i]));
   const items = judgedItems(world, indexOfKey);
   const rewards = rewardsByNode(world, indexOfKey);
@@ -133,7 +133,7 @@ export function buildResult(world: SimWorld, observer: Observer, faults: readonl
     }
     for (const [name, entry] of duty) entry.percents.push(((byBand.get(name) ?? 0) / scenario.durationMs) * 100);
     return {
-      index: i, name: node.spec.name, address: hotspotAddress(node.boots[0].identity.publicKey), board: node.spec.board,
+      index: i, name: node.spec.name, address: hotspotAddress(node.boots[0].publicKey), board: node.spec.board,
       lat: node.spec.lat, lon: node.spec.lon, heightM: node.spec.heightM, antennaGainDbi: node.spec.antennaGainDbi,
       beaconsSent: statuses.reduce((n, s) => n + s.beacons.sent, 0),
       beaconsHeardBy: observer.heardBy[i], witnessed: observer.witnessed[i],

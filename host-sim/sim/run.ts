@@ -42,8 +42,9 @@ export async function runSimulation(scenario: Scenario, options: RunOptions): Pr
       inFlight: world.inFlight,
       onProgress: progress && ((nowMs) => progress(Math.min(1, nowMs / scenario.durationMs))),
     });
-    world.stopHotspots();
+    // The air's lists first, while every station is on it; then the hotspots leave it.
     world.air.forgetLinks();
+    world.retireHotspots();
     await world.takeOverOracle();
     await driveClock(world.clock, settleUntilMs(scenario), { inFlight: world.inFlight });
     const walk = await walkResult(world);

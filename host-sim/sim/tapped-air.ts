@@ -75,7 +75,12 @@ export class TappedAir implements Air {
       },
       channelPowerDbm: (frequencyHz, bandwidthHz) => link.channelPowerDbm(frequencyHz, bandwidthHz) + (tapped.fault?.noiseDb ?? 0),
       activity: (tuning) => tapped.fault?.kind !== 'deaf' && link.activity(tuning),
-      detach: () => link.detach(),
+      detach: () => {
+        link.detach();
+        if (tapped.link !== link) return; // attached again since
+        tapped.station = undefined;
+        tapped.link = undefined;
+      },
     };
   }
 

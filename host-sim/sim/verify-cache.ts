@@ -40,4 +40,9 @@ export class CachingVerifier implements Verifier {
     this.answers.set(key, { publicKey: publicKey.slice(), message: message.slice(), valid });
     return valid;
   }
+
+  /** Drops every answer kept (the next check of each is made again). */
+  forget(): void {
+    this.answers.clear();
+  }
 }

@@ -14,7 +14,7 @@ export async function walkResult(world: SimWorld): Promise<WalkResult | undefine
   const walker = world.walker;
   if (walker === undefined) return undefined;
   const { track } = walker.settings;
-  const key = walker.node.boots[0]?.identity.publicKey;
+  const key = walker.node.boots[0]?.publicKey;
   const mapper = key === undefined ? undefined : hotspotAddress(key);
   const { uplinks } = await world.store.coverageUplinks();
   const coverage = uplinks.filter((uplink) => uplink.mapper === mapper);

@@ -208,7 +208,7 @@ test('refuses stations and signals it cannot place or carry', () => {
  * A busy little network: 25 stations at random on 6 × 6 km with Oulu path loss and shadowing. With
  * `forgetEvery`, the air lets go of its receiver lists every that many packets.
  */
-function busyRun(seed: number, forgetEvery = 0): string[] {
+function busyRun(seed: number, forgetEvery = 0, leaveAtEnd = false): string[] {
   const { clock, air } = rig({ seed, pathLoss: { name: 'oulu' }, cellSizeM: 1500 });
   const layout = new SeededRng(42);
   const stations = Array.from({ length: 25 }, (_, i) =>
@@ -228,6 +228,7 @@ function busyRun(seed: number, forgetEvery = 0): string[] {
     stations[traffic.below(stations.length)].link.transmit(signal({ spreadingFactor: 7 + traffic.below(6) }));
   }
   clock.advance(10_000);
+  if (leaveAtEnd) for (const s of stations) s.link.detach();
   log.push(JSON.stringify(air.stats), ...stations.map((s) => JSON.stringify(air.stationStats(s.name))));
   return log;
 }
@@ -243,6 +244,10 @@ test('letting go of the receiver lists changes no delivery and no count', () => 
   const kept = busyRun(5);
   expect((JSON.parse(kept[kept.length - 26]) as { lostBelowSensitivity: number }).lostBelowSensitivity).toBeGreaterThan(100);
   for (const every of [1, 7, 50]) expect(busyRun(5, every)).toEqual(kept);
+});
+
+test('stations that leave the air keep every count they had, though the air lets go of their lists', () => {
+  expect(busyRun(5, 0, true)).toEqual(busyRun(5));
 });
 
 test('the real drivers on emulated SX1276 and SX1262 boards exchange a packet over it', async () => {

@@ -51,6 +51,16 @@ describe('CachingVerifier', () => {
     expect(verifier.verify(signature, message, signers[0].publicKey)).toBe(false);
   });
 
+  it('forgets every answer when asked, and checks again after', () => {
+    const real = counting();
+    const verifier = new CachingVerifier(real);
+    const signature = signers[0].sign(messages[0]);
+    expect(verifier.verify(signature, messages[0], signers[0].publicKey)).toBe(true);
+    verifier.forget();
+    expect(verifier.verify(signature, messages[0], signers[0].publicKey)).toBe(true);
+    expect([real.calls, verifier.hits]).toEqual([2, 0]);
+  });
+
   it('answers any sequence of checks as libsodium does', () => {
     const real = new SodiumVerifier();
     const signatures = signers.flatMap((signer) => messages.map((message) => signer.sign(message)));
