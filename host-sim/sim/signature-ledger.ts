@@ -8,9 +8,10 @@
  * the key always verifies, so the answers, and every result, are the same as without the ledger.
  *
  * Only messages under the tags the oracle checks on upload and onboarding are recorded; beacons are
- * checked by the hotspots that hear them, through their own cache (verify-cache.ts). The ledger holds
- * at most `capacity` entries, oldest dropped first: an item that waits longer (queued through an
- * outage, then uploaded) is simply verified for real.
+ * checked by the hotspots that hear them, through their own cache (verify-cache.ts), where the ledger
+ * files each beacon signature as it is made when given that cache. The ledger holds at most `capacity`
+ * entries, oldest dropped first: an item that waits longer (queued through an outage, then uploaded) is
+ * simply verified for real.
  */
 import { asciiBytes, concatBytes, equalBytes, SignatureDomain, type Signer, type Verifier } from '../../proofs/index.js';
 
@@ -27,19 +28,36 @@ export function isFor(entry: Signed, message: Uint8Array, publicKey: Uint8Array)
   return equalBytes(entry.publicKey, publicKey) && equalBytes(entry.message, message);
 }
 
+/** Where beacon signatures are filed as they are made: the hotspots' beacon-check cache. */
+export interface BeaconChecks {
+  file(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void;
+}
+
+export interface LedgerOptions {
+  /** Entries kept at most (default 2^18). */
+  readonly capacity?: number;
+  /** Told of every beacon signature the recording signers make. */
+  readonly beaconChecks?: BeaconChecks;
+}
+
 export class SignatureLedger {
   private readonly entries = new Map<string, Signed>();
   private readonly tags: readonly Uint8Array[];
+  private readonly beaconTag = tagOf(SignatureDomain.Beacon);
+  private readonly capacity: number;
+  private readonly beaconChecks: BeaconChecks | undefined;
   /** Oracle checks answered from the ledger, and those passed on. */
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity = CAPACITY) {
+  constructor(options: LedgerOptions = {}) {
+    this.capacity = options.capacity ?? CAPACITY;
+    this.beaconChecks = options.beaconChecks;
     const checkedByTheOracle = [
       SignatureDomain.WitnessReceipt, SignatureDomain.BeaconReport, SignatureDomain.MapperReport, SignatureDomain.MapperReceipt,
       SignatureDomain.Onboard, SignatureDomain.OnboardAttested,
     ];
-    this.tags = checkedByTheOracle.map((domain) => concatBytes(asciiBytes(domain), Uint8Array.of(0)));
+    this.tags = checkedByTheOracle.map(tagOf);
   }
 
   /** A signer factory whose signers record what they sign under the upload tags. */
@@ -51,6 +69,7 @@ export class SignatureLedger {
         sign: (message) => {
           const signature = inner.sign(message);
           if (this.tags.some((tag) => startsWith(message, tag))) this.remember(signature, inner.publicKey, message);
+          else if (this.beaconChecks !== undefined && startsWith(message, this.beaconTag)) this.beaconChecks.file(signature, message, inner.publicKey);
           return signature;
         },
       };
@@ -88,6 +107,11 @@ export class SignatureLedger {
 /** A signature as a Map key: one character a byte, without copying it. */
 export function keyOf(signature: Uint8Array): string {
   return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+}
+
+/** What a message signed under `domain` starts with: the domain's name and a zero byte (proofs/signing.ts). */
+function tagOf(domain: SignatureDomain): Uint8Array {
+  return concatBytes(asciiBytes(domain), Uint8Array.of(0));
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

@@ -6,7 +6,8 @@
  *
  * Answers are filed under the signature and hold the message and key they were for: a lookup compares
  * those bytes (cheaper than hashing them), and anything that differs is checked for real and takes the
- * place of what was filed.
+ * place of what was filed. A signature can also be filed as valid when it is made (`file`), so that not
+ * even the first hotspot to hear a beacon checks it.
  */
 import type { Verifier } from '../../src/ports.js';
 import { isFor, keyOf, type Signed } from './signature-ledger.js';
@@ -34,15 +35,27 @@ export class CachingVerifier implements Verifier {
     }
     this.misses++;
     const valid = this.inner.verify(signature, message, publicKey);
-    if (known !== undefined) this.answers.delete(key);
-    else if (this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as string);
-    // Copies: a caller may reuse its buffers.
-    this.answers.set(key, { publicKey: publicKey.slice(), message: message.slice(), valid });
+    this.keep(key, { publicKey: publicKey.slice(), message: message.slice(), valid });
     return valid;
+  }
+
+  /**
+   * Files `signature` as valid for `message` and `publicKey` without checking it: for a signature just made
+   * with that key's secret half, which always verifies (signature-ledger.ts files each beacon so).
+   */
+  file(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void {
+    this.keep(keyOf(signature), { publicKey: publicKey.slice(), message: message.slice(), valid: true });
   }
 
   /** Drops every answer kept (the next check of each is made again). */
   forget(): void {
     this.answers.clear();
+  }
+
+  /** Files `answer` (its buffers copied already: a caller may reuse its own) in place of any under `key`. */
+  private keep(key: string, answer: Answer): void {
+    if (this.answers.has(key)) this.answers.delete(key);
+    else if (this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as string);
+    this.answers.set(key, answer);
   }
 }

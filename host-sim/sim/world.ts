@@ -128,8 +128,8 @@ export class SimWorld {
    * hotspots 150 MB.
    */
   private readonly verifier = new CachingVerifier(new SodiumVerifier());
-  /** What the hotspots signed, so the oracle need not check it again (signature-ledger.ts). */
-  readonly ledger = new SignatureLedger();
+  /** What the hotspots signed, so the oracle need not check it again, nor the hotspots a beacon (signature-ledger.ts). */
+  readonly ledger = new SignatureLedger({ beaconChecks: this.verifier });
   private readonly createSigner = this.ledger.recording(createSodiumSigner);
   private readonly releaseLock: () => void;
   private server: RunningServer | undefined;

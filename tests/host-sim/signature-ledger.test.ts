@@ -70,8 +70,24 @@ describe('SignatureLedger', () => {
     expect(ledger.size).toBe(checked.length);
   });
 
+  it('files each beacon signature it sees made with the beacon checks it was given, and nothing else there', () => {
+    const filed: { signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array }[] = [];
+    const ledger = new SignatureLedger({ beaconChecks: { file: (signature, message, publicKey) => filed.push({ signature, message, publicKey }) } });
+    const signer = ledger.recording(createSodiumSigner)(seed(8));
+    const beacon = signedBytes(SignatureDomain.Beacon, Uint8Array.of(1, 2, 3));
+    const signature = signer.sign(beacon);
+    signer.sign(receiptBody(8));
+    signer.sign(signedBytes(SignatureDomain.Entropy, Uint8Array.of(1)));
+    expect(filed).toHaveLength(1);
+    expect(filed[0].signature).toEqual(signature);
+    expect(filed[0].message).toEqual(beacon);
+    expect(filed[0].publicKey).toEqual(signer.publicKey);
+    expect(new SodiumVerifier().verify(filed[0].signature, filed[0].message, filed[0].publicKey)).toBe(true);
+    expect(ledger.size).toBe(1);
+  });
+
   it('forgets the oldest beyond its capacity, whose check then goes to the real verifier', () => {
-    const ledger = new SignatureLedger(2);
+    const ledger = new SignatureLedger({ capacity: 2 });
     const signer = ledger.recording(createSodiumSigner)(seed(5));
     const real = counting();
     const verifier = ledger.verifier(real);

@@ -51,6 +51,20 @@ describe('CachingVerifier', () => {
     expect(verifier.verify(signature, message, signers[0].publicKey)).toBe(false);
   });
 
+  it('answers a signature filed as made without libsodium, and only for that message and key', () => {
+    const real = counting();
+    const verifier = new CachingVerifier(real);
+    const message = Uint8Array.from(messages[0]);
+    const signature = signers[0].sign(message);
+    verifier.file(signature, message, signers[0].publicKey);
+    message[0] ^= 1; // the filer's buffer changes afterwards
+    expect(verifier.verify(signature, messages[0], signers[0].publicKey)).toBe(true);
+    expect(real.calls).toBe(0);
+    expect(verifier.verify(signature, messages[1], signers[0].publicKey)).toBe(false);
+    expect(verifier.verify(signature, messages[0], signers[1].publicKey)).toBe(false);
+    expect(real.calls).toBe(2);
+  });
+
   it('forgets every answer when asked, and checks again after', () => {
     const real = counting();
     const verifier = new CachingVerifier(real);
