@@ -1,6 +1,6 @@
 /**
  * The self-test's checks one by one: the flash item keeps the receipt queue's records (through a power
- * cut at any step when it has an unused sector, and by copying back when it has none), the rng item
+ * cut at any step when it has an unused sector, and by writing nothing when it has none), the rng item
  * names the pattern a stuck source shows, and the report lines have the documented shape.
  */
 import { checkFlash, patternByte, pickScratchSector } from '../../hal/selftest/flash-check.js';
@@ -63,15 +63,35 @@ describe('flash item', () => {
     }
   });
 
-  test('with every sector holding receipts, it tests the oldest and copies it back byte for byte', () => {
+  test('with every sector holding receipts, it erases and programs nothing: it reads them all and skips', () => {
     const { flash } = queueWith(330, 4); // a 4-sector ring that has gone round
-    const choice = pickScratchSector(flash);
-    expect(choice.kind).toBe('oldest');
+    expect(pickScratchSector(flash)).toBeUndefined();
     const before = flash.snapshot();
     const queued = recordsOn(flash);
-    expect(checkFlash(flash)).toMatchObject({ verdict: 'PASS', fields: { scratch: 'oldest', sector: choice.sector } });
+    const { reads: readsBefore, steps: stepsBefore } = flash.counters;
+    const result = checkFlash(flash);
+    expect(result).toMatchObject({ verdict: 'SKIP', fields: { sectors: 4 } });
+    expect(result.reason).toMatch(/all 4 sectors hold receipts and read back/);
+    expect(flash.counters.steps).toBe(stepsBefore);
+    expect(flash.counters.reads - readsBefore).toBeGreaterThanOrEqual(4 * (SECTOR / 256));
     expect(flash.snapshot()).toEqual(before);
     expect(recordsOn(flash)).toEqual(queued);
+  });
+
+  test('with every sector holding receipts, a sector that cannot be read fails the item', () => {
+    const { flash } = queueWith(330, 4);
+    const broken = {
+      size: flash.size, sectorSize: flash.sectorSize,
+      read: (offset: number, length: number) => {
+        if (offset >= 2 * SECTOR && offset < 3 * SECTOR && offset % SECTOR !== 0) throw new Error('ESP_ERR_FLASH_OP_FAIL');
+        return flash.read(offset, length);
+      },
+      program: (offset: number, bytes: Uint8Array) => flash.program(offset, bytes),
+      erase: (sector: number) => flash.erase(sector),
+    };
+    expect(checkFlash(broken)).toEqual({
+      verdict: 'FAIL', fields: { sectors: 4 }, reason: 'reading sector 2 failed: ESP_ERR_FLASH_OP_FAIL',
+    });
   });
 
   test('a sector with garbage but no live header is used before the oldest live one', () => {
