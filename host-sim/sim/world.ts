@@ -9,15 +9,13 @@
  * portable code, tests/proofs/signature-agreement.test.ts), and the oracle takes the hotspots' own
  * signatures as checked (signature-ledger.ts): liberties taken for speed that cannot change a result.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { asciiBytes, sha256 } from '../../proofs/index.js';
 import { boardById } from '../../hal/boards/index.js';
 import { openRadio } from '../../hal/drivers/open-radio.js';
-import type { Gps, Http, HttpRequest, HttpResponse } from '../../src/ports.js';
-import type { Status } from '../../src/health.js';
+import type { Gps, Http } from '../../src/ports.js';
 import { Hotspot, type HotspotPorts } from '../../src/hotspot.js';
-import { parseSettings, type Settings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 import { oracleClockFrom } from '../../tools/oracle/clock.js';
 import { Oracle } from '../../tools/oracle/oracle.js';
@@ -43,6 +41,8 @@ import type { AirSettings, Scenario, ScenarioNode } from '../scenario/index.js';
 import type { InFlight } from './driver.js';
 import { createWalker, WALK_DEFAULTS, type WalkerNode, type WalkSettings } from '../walk/walker.js';
 import { TappedAir, type Hearing } from './tapped-air.js';
+import { databasePath, lockDatabase } from './database-lock.js';
+import { NodeLink, type SimNode } from './sim-node.js';
 import { SignatureLedger } from './signature-ledger.js';
 import { CachingVerifier } from './verify-cache.js';
 
@@ -55,49 +55,6 @@ const QUEUE_FLASH_BYTES = 4 * 4096;
 const HEALTH_CHECK_MS = 60 * 60_000;
 /** Items the simulated oracle writes per commit. */
 const HELD_ITEMS = 50_000;
-
-/** The Http port as a hotspot has it: down during an ingest outage, and watched (replay faults). */
-export class NodeLink implements Http {
-  down = false;
-  /** Told about every request that got an answer. */
-  onAnswer: ((request: HttpRequest, response: HttpResponse) => void) | undefined;
-
-  constructor(private readonly inner: Http) {}
-
-  async request(request: HttpRequest): Promise<HttpResponse> {
-    if (this.down) throw new Error('network unreachable (ingest outage)');
-    const response = await this.inner.request(request);
-    this.onAnswer?.(request, response);
-    return response;
-  }
-}
-
-/** One boot of a node's firmware as the report reads it: its key and its counters. */
-export interface Boot {
-  readonly publicKey: Uint8Array;
-  status(): Status;
-}
-
-/** The node's hardware as its firmware finds it: the ports, and its radio's way off the air. */
-interface SimBoard {
-  readonly ports: HotspotPorts;
-  readonly detachRadio: () => void;
-}
-
-export interface SimNode {
-  readonly spec: ScenarioNode;
-  readonly settings: Settings;
-  readonly link: NodeLink;
-  /** The node's hardware; undefined once the run has let it go (SimWorld.retireHotspots). */
-  board: SimBoard | undefined;
-  /** The firmware now running, or undefined while the power is off. */
-  hotspot: Hotspot | undefined;
-  /**
-   * Every boot of this node, the first and any after power cuts: the running firmware's own status
-   * while it may still change, and a copy of its last counters once the hotspots are retired.
-   */
-  readonly boots: Boot[];
-}
 
 export interface WorldOptions {
   readonly scenario: Scenario;
@@ -177,7 +134,7 @@ export class SimWorld {
   /** Builds the world and starts its oracle's transport (not the hotspots: start() does). */
   static async create(options: WorldOptions): Promise<SimWorld> {
     const { scenario } = options;
-    const path = join(options.outDir, `sim-${safeName(scenario.name)}-${scenario.seed}.sqlite`);
+    const path = databasePath(options.outDir, scenario.name, scenario.seed);
     const release = lockDatabase(path);
     let thread: StoreThread | undefined;
     try {
@@ -360,39 +317,4 @@ export class SimWorld {
 function pathLossSpec(air: AirSettings): PathLossSpec {
   if (air.model === 'okumura-hata') return { name: 'okumura-hata', environment: air.params.environment, sigmaDb: air.shadowingSigmaDb };
   return { name: 'log-distance', d0M: air.params.d0M, pl0Db: air.params.pl0Db, exponent: air.params.exponent, sigmaDb: air.shadowingSigmaDb };
-}
-
-/**
- * Keeps a second run of the same scenario and seed from replacing the database under this one: a lock
- * file beside it names the process that holds it. A lock whose process has ended is taken over.
- */
-function lockDatabase(dbPath: string): () => void {
-  const lock = `${dbPath}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new Error(`${dbPath} is in use by another simulation (process ${holder}); give this one another --out directory`, { cause: error });
-      }
-      rmSync(lock, { force: true });
-    }
-  }
-  throw new Error(`cannot lock ${dbPath}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'scenario';
 }
