@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { heapAdvice } from '../../tools/commands/sim.js';
 import { covey, expectOneLineFailure } from '../support/cli.js';
 
 let dir: string;
@@ -40,6 +41,17 @@ test('-q prints nothing; the lorasim flags change the LoRaSim run', async () => 
   expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
   const { der } = JSON.parse(readFileSync(json, 'utf8')).result;
   expect(der).toMatchObject({ experiment: 0, nodes: 20, avgSendMs: 100_000, simtimeMs: 3_600_000 });
+});
+
+test('a run of thousands of hotspots without a heap limit is told how to set one, sized to the run', () => {
+  const GB = 1024 ** 3;
+  expect(heapAdvice(4_999, 4 * GB)).toBeUndefined();
+  expect(heapAdvice(10_000, 4 * GB)).toMatch(/^covey sim: note: .*NODE_OPTIONS=--max-old-space-size=1536 sets one\n$/);
+  expect(heapAdvice(5_000, 4 * GB)).toContain('--max-old-space-size=1536');
+  expect(heapAdvice(20_000, 4 * GB)).toContain('--max-old-space-size=3072');
+  // A limit already near the one suggested: nothing to say.
+  expect(heapAdvice(10_000, 1536 * 1024 ** 2)).toBeUndefined();
+  expect(heapAdvice(20_000, 3.2 * GB)).toBeUndefined();
 });
 
 test('a scenario file with problems: one line naming each with its path', async () => {
