@@ -46,6 +46,13 @@ export interface SimFlashOptions {
   readonly rng?: SeededRng;
   /** Initial contents (copied), e.g. garbage; default all erased (0xFF). */
   readonly contents?: Uint8Array;
+  /**
+   * Where the cells are kept: `size` bytes that the flash takes over and erases (default: a buffer of its
+   * own). Many flashes can share one buffer in slices: the simulator's hotspots do, so that their cells
+   * go back to the system in one piece when they are let go, rather than staying with the allocator as
+   * thousands of small buffers would.
+   */
+  readonly storage?: Uint8Array;
 }
 
 /** Counters over the life of the chip (all mounts). */
@@ -82,8 +89,9 @@ class FlashCells {
     size: number,
     readonly rng: SeededRng,
     contents: Uint8Array | undefined,
+    storage: Uint8Array | undefined,
   ) {
-    this.bytes = new Uint8Array(size).fill(0xff);
+    this.bytes = (storage ?? new Uint8Array(size)).fill(0xff);
     if (contents !== undefined) this.bytes.set(contents);
     this.programsPerSector = new Uint32Array(size / sectorSize);
     this.erasesPerSector = new Uint32Array(size / sectorSize);
@@ -100,13 +108,16 @@ export class SimFlash implements Flash {
     if ('cells' in options) {
       this.cells = options.cells;
     } else {
-      const { size, sectorSize = 4096, rng = new SeededRng(1), contents } = options;
+      const { size, sectorSize = 4096, rng = new SeededRng(1), contents, storage } = options;
       if (!Number.isInteger(sectorSize) || sectorSize < 1) throw new RangeError('sectorSize must be a positive integer');
       if (!Number.isInteger(size) || size < sectorSize || size % sectorSize !== 0) {
         throw new RangeError('size must be a positive whole number of sectors');
       }
       if (contents !== undefined && contents.length !== size) throw new RangeError(`contents must be ${size} bytes`);
-      this.cells = new FlashCells(sectorSize, size, rng, contents);
+      if (storage !== undefined && (!(storage instanceof Uint8Array) || storage.length !== size)) {
+        throw new RangeError(`storage must be a Uint8Array of ${size} bytes`);
+      }
+      this.cells = new FlashCells(sectorSize, size, rng, contents, storage);
     }
     this.size = this.cells.bytes.length;
     this.sectorSize = this.cells.sectorSize;

@@ -149,7 +149,9 @@ export class SimWorld {
     const world = new SimWorld(scenario, { path, release }, thread, options.onHearing);
     try {
       await world.openTransport();
-      for (const spec of options.scenario.nodes) world.nodes.push(world.buildNode(spec));
+      // One buffer for every hotspot's queue flash (see SimFlashOptions.storage).
+      const flashes = new Uint8Array(QUEUE_FLASH_BYTES * scenario.nodes.length);
+      scenario.nodes.forEach((spec, i) => world.nodes.push(world.buildNode(spec, flashes.subarray(i * QUEUE_FLASH_BYTES, (i + 1) * QUEUE_FLASH_BYTES))));
       if (options.walk !== undefined) world.addWalker(options.walk);
     } catch (error) {
       await world.close().catch(() => undefined);
@@ -276,11 +278,11 @@ export class SimWorld {
       move: (position) => this.air.move(name, position),
     });
     if (this.nodes.some((node) => node.spec.name === name)) throw new RangeError(`a walk adds a node called ${name}; the scenario has one already`);
-    const node = this.buildNode(walk.spec, { gps: walk.gps, role: 'mapper' });
+    const node = this.buildNode(walk.spec, undefined, { gps: walk.gps, role: 'mapper' });
     this.walker = { node, walk, settings };
   }
 
-  private buildNode(spec: ScenarioNode, mapper?: { readonly gps: Gps; readonly role: 'mapper' }): SimNode {
+  private buildNode(spec: ScenarioNode, flashStorage?: Uint8Array, mapper?: { readonly gps: Gps; readonly role: 'mapper' }): SimNode {
     const { clock, scenario } = this;
     const board = boardById(spec.board);
     this.air.place(spec.name, { xM: spec.xM, yM: spec.yM, heightM: spec.heightM, antennaGainDbi: spec.antennaGainDbi });
@@ -294,7 +296,9 @@ export class SimWorld {
     const rng = new SeededRng(streamSeed(scenario.seed, 'hotspot', spec.name));
     const ports: HotspotPorts = {
       radio, clock, http: link, rng, log: new CountingLog(), verifier: this.verifier, createSigner: this.createSigner,
-      flash: new SimFlash({ size: QUEUE_FLASH_BYTES, sectorSize: 4096, rng: new SeededRng(streamSeed(scenario.seed, 'flash', spec.name)) }),
+      flash: new SimFlash({
+        size: QUEUE_FLASH_BYTES, sectorSize: 4096, rng: new SeededRng(streamSeed(scenario.seed, 'flash', spec.name)), storage: flashStorage,
+      }),
       kv: new MemoryKeyValue(),
       ...(mapper === undefined ? {} : { gps: mapper.gps }),
     };

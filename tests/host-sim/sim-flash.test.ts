@@ -37,6 +37,21 @@ describe('NOR semantics', () => {
     );
   });
 
+  test('flashes over slices of one buffer keep to their own slice, and a slice of the wrong size is refused', () => {
+    const shared = new Uint8Array(3 * 2 * SECTOR).fill(0x11);
+    const flashes = [0, 1, 2].map((i) => new SimFlash({ size: 2 * SECTOR, sectorSize: SECTOR, storage: shared.subarray(i * 2 * SECTOR, (i + 1) * 2 * SECTOR) }));
+    expect(shared.every((b) => b === 0xff)).toBe(true); // each erased its slice
+    flashes[1].program(0, Uint8Array.of(0x5a));
+    flashes[1].program(2 * SECTOR - 1, Uint8Array.of(0xa5));
+    expect([...flashes[1].read(0, 1)]).toEqual([0x5a]);
+    expect(flashes[0].read(0, 2 * SECTOR).every((b) => b === 0xff)).toBe(true);
+    expect(flashes[2].read(0, 2 * SECTOR).every((b) => b === 0xff)).toBe(true);
+    expect([shared[2 * SECTOR], shared[4 * SECTOR - 1]]).toEqual([0x5a, 0xa5]);
+    flashes[1].erase(1);
+    expect(shared[4 * SECTOR - 1]).toBe(0xff);
+    expect(() => new SimFlash({ size: 2 * SECTOR, sectorSize: SECTOR, storage: new Uint8Array(SECTOR) })).toThrow(RangeError);
+  });
+
   test('erase sets one whole sector back to 0xFF and leaves its neighbours', () => {
     const f = flash();
     f.program(0, new Uint8Array(4 * SECTOR));
