@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { boardById, MCU_GPIO, type Board } from '../../hal/boards/index.js';
 import { blockingDifferences, differencesFromModdableTarget, SDK_TARGETS } from '../build/board-target.js';
-import { bundleDeviceDependencies, type DepsBundle } from '../build/bundle-deps.js';
-import { checkManifest, type ManifestCheck } from '../build/manifest-check.js';
+import type { DepsBundle } from '../build/bundle-deps.js';
+import type { ManifestCheck } from '../build/manifest-check.js';
 import { mcconfigEnvironment, planBuild, type BuildPlan } from '../build/plan.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
 
@@ -71,6 +71,8 @@ async function build(options: BuildOptions, io: CliIo): Promise<number> {
   };
   progress('board', describeBoard(board));
 
+  // Loaded here, not with the CLI: both load the TypeScript compiler, over half a second.
+  const [{ bundleDeviceDependencies }, { checkManifest }] = await Promise.all([import('../build/bundle-deps.js'), import('../build/manifest-check.js')]);
   const deps = await bundleDeviceDependencies({ root: ROOT, outDir: join(ROOT, 'build') });
   progress('deps', `${deps.entries.map(({ file }) => shown(file)).join(', ')}, ${deps.chunks.length} shared chunk${deps.chunks.length === 1 ? '' : 's'}; ES modules, class fields lowered`);
 

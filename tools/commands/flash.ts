@@ -9,9 +9,8 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { boardById, MCU_GPIO } from '../../hal/boards/index.js';
 import { COVEY_PARTITIONS_CSV } from '../build/partitions.js';
-import { buildImage, NO_SDK_HINT } from '../flash/build-image.js';
 import { hex } from '../flash/chips.js';
-import { flashBoard, type FlashEvent, type FlashResult } from '../flash/flasher.js';
+import type { FlashEvent, FlashResult } from '../flash/flasher.js';
 import { bytes, planFlash, roleLabel, type FlashPlan } from '../flash/plan.js';
 import type { SerialBinding } from '../flash/web-serial-port.js';
 import { findOnPath } from './build.js';
@@ -104,6 +103,8 @@ async function flash(options: FlashOptions, io: CliIo, dependencies: FlashDepend
     label('dry run', 'port not opened, nothing written');
     return 0;
   }
+  // The flasher (esptool-js) and the build (the TypeScript compiler) load when used, not with every command.
+  const { flashBoard } = await import('../flash/flasher.js');
   const progress = new Progress(plan, io, options.json !== true && (dependencies.isTTY ?? process.stderr.isTTY === true), label);
   let result: FlashResult;
   try {
@@ -122,6 +123,7 @@ async function flash(options: FlashOptions, io: CliIo, dependencies: FlashDepend
 }
 
 async function buildForFlash(board: ReturnType<typeof boardById>, debug: boolean, label: (name: string, value: string) => void): Promise<string> {
+  const { buildImage, NO_SDK_HINT } = await import('../flash/build-image.js');
   const mcconfig = findOnPath('mcconfig', process.env.PATH);
   if (mcconfig === undefined) throw new CliError(NO_SDK_HINT);
   return buildImage({ root: ROOT, out: join(ROOT, 'build'), board, mcconfig, debug, progress: label });

@@ -3,11 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { toHex } from '../../proofs/index.js';
-import { verifierInUse } from '../crypto/native-ed25519.js';
 import { OracleConfigError, oracleConfig, type OracleConfig } from '../oracle/config.js';
-import { openOracle } from '../oracle/oracle.js';
-import { PreparePool } from '../oracle/prepare-pool.js';
-import { startServer } from '../oracle/server.js';
 import { parseTrustedVendors, TrustedVendorsError, type TrustedVendors } from '../oracle/trusted-vendors.js';
 import { CliError, guarded, reasonOf, type CliContext, type CliIo } from './io.js';
 
@@ -113,6 +109,10 @@ async function runOracle(options: OracleCommandOptions, io: CliIo): Promise<numb
   const dbDirectory = dirname(resolve(options.db));
   if (!existsSync(dbDirectory)) throw new CliError(`cannot open oracle store ${options.db}: its directory does not exist`);
   const workers = parseWorkers(options.workers);
+  // The oracle, its server and the native verifier load when it starts, not with every covey command.
+  const [{ openOracle }, { PreparePool }, { startServer }, { verifierInUse }] = await Promise.all([
+    import('../oracle/oracle.js'), import('../oracle/prepare-pool.js'), import('../oracle/server.js'), import('../crypto/native-ed25519.js'),
+  ]);
   const { oracle, keyCreated, keyPath, warnings } = openOracle({
     dbPath: options.db, keyPath: options.key, config, trustedVendors,
     onVerifierRun: (run) => {

@@ -8,13 +8,10 @@ import { dirname, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { renderHtml } from '../../host-sim/report/html.js';
 import type { SimReport } from '../../host-sim/report/model.js';
-import { summaryTable } from '../../host-sim/report/summary.js';
-import { DEFAULT_SCENARIO, loadScenario, ScenarioError, type Scenario } from '../../host-sim/scenario/index.js';
-import { runSimulation } from '../../host-sim/sim/run.js';
-import { GpxError, parseGpx } from '../../host-sim/walk/gpx.js';
-import { checkWalkSettings, WALK_DEFAULTS, type WalkSettings } from '../../host-sim/walk/walker.js';
+import { DEFAULT_SCENARIO } from '../../host-sim/scenario/builtins.js';
+import type { Scenario } from '../../host-sim/scenario/index.js';
+import type { WalkSettings } from '../../host-sim/walk/walker.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
 import { numberWhere, wholeNumber } from './options.js';
 
@@ -77,7 +74,8 @@ export function addSimCommand(program: Command, context: CliContext): Command {
 }
 
 /** The scenario with the command line's overrides applied. */
-export function scenarioFor(options: SimOptions): Scenario {
+async function scenarioFor(options: SimOptions): Promise<Scenario> {
+  const { loadScenario, ScenarioError } = await import('../../host-sim/scenario/index.js');
   let scenario: Scenario;
   try {
     scenario = loadScenario(options.scenario, { nodes: options.nodes, hours: options.hours, seed: options.seed });
@@ -108,13 +106,16 @@ export function scenarioFor(options: SimOptions): Scenario {
 }
 
 /** The walk the options ask for, read and checked before the run starts. */
-export function walkFor(options: SimOptions, scenario: Scenario): WalkSettings | undefined {
+async function walkFor(options: SimOptions, scenario: Scenario): Promise<WalkSettings | undefined> {
   const walkFlags = [options.walkStart, options.walkHdop, options.walkSatellites, options.walkFixLoss].some((v) => v !== undefined);
   if (options.walk === undefined) {
     if (walkFlags) throw new CliError('--walk-start, --walk-hdop, --walk-satellites and --walk-fix-loss go with --walk <gpx>');
     return undefined;
   }
   if (scenario.lorasim !== null) throw new CliError('--walk needs a scenario with hotspots, not lorasim');
+  const [{ GpxError, parseGpx }, { checkWalkSettings, WALK_DEFAULTS }] = await Promise.all([
+    import('../../host-sim/walk/gpx.js'), import('../../host-sim/walk/walker.js'),
+  ]);
   let text: string;
   try {
     text = readFileSync(options.walk, 'utf8');
@@ -168,13 +169,17 @@ export function heapAdvice(hotspots: number, heapLimitBytes: number): string | u
 }
 
 async function sim(options: SimOptions, io: CliIo): Promise<number> {
-  const scenario = scenarioFor(options);
-  const walk = walkFor(options, scenario);
+  // Like the simulator below, the scenario and walk readers load only when covey sim runs.
+  const scenario = await scenarioFor(options);
+  const walk = await walkFor(options, scenario);
   const say = (text: string) => {
     if (options.quiet !== true) io.stdout(text);
   };
   const advice = heapAdvice(scenario.nodes.length, getHeapStatistics().heap_size_limit);
   if (advice !== undefined && options.quiet !== true) io.stderr(advice);
+  const [{ runSimulation }, { renderHtml }, { summaryTable }] = await Promise.all([
+    import('../../host-sim/sim/run.js'), import('../../host-sim/report/html.js'), import('../../host-sim/report/summary.js'),
+  ]);
   const terminal = process.stderr.isTTY === true && options.quiet !== true && options.progress !== false;
   const bar = terminal ? new SingleBar({ format: `${scenario.name} {bar} {percentage}% | simulated {hours} h | {duration_formatted}`, hideCursor: true }) : undefined;
   const hours = scenario.lorasim === null ? scenario.durationMs / 3_600_000 : scenario.lorasim.simtimeMs / 3_600_000;

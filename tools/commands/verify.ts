@@ -2,8 +2,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { systemClock } from '../oracle/clock.js';
-import { SqliteStore } from '../oracle/store/sqlite-store.js';
-import { VerifierRunner } from '../oracle/verifier/runner.js';
 import { checkedConfig } from './oracle.js';
 import { CliError, guarded, type CliContext, type CliIo } from './io.js';
 
@@ -45,6 +43,8 @@ async function verify(options: VerifyOptions, io: CliIo): Promise<number> {
   if (!existsSync(options.db)) throw new CliError(`${options.db}: no such database`);
   const { config } = checkedConfig(options.config);
   const nowMs = parseNow(options.now);
+  // The database and the verifier load when used, not with every covey command.
+  const [{ SqliteStore }, { VerifierRunner }] = await Promise.all([import('../oracle/store/sqlite-store.js'), import('../oracle/verifier/runner.js')]);
   const store = SqliteStore.open(options.db, { backgroundCheckpoints: true });
   try {
     const runner = new VerifierRunner({ store, config, clock: systemClock() });
