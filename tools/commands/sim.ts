@@ -169,7 +169,7 @@ export function heapAdvice(hotspots: number, heapLimitBytes: number): string | u
 }
 
 async function sim(options: SimOptions, io: CliIo): Promise<number> {
-  // Like the simulator below, the scenario and walk readers load only when covey sim runs.
+  // The scenario and walk readers, the simulator and its report load here, not with every covey command.
   const scenario = await scenarioFor(options);
   const walk = await walkFor(options, scenario);
   const say = (text: string) => {
