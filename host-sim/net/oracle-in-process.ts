@@ -11,9 +11,13 @@ import type { Oracle } from '../../tools/oracle/oracle.js';
 
 const encoder = new TextEncoder();
 
+/** Distinct request URLs whose parse is kept: a run asks a handful of them over and over. */
+const PARSED_URLS_KEPT = 256;
+
 export class InProcessOracleHttp implements Http {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly parsed = new Map<string, URL>();
 
   constructor(private readonly oracle: Oracle) {}
 
@@ -38,7 +42,7 @@ export class InProcessOracleHttp implements Http {
   }
 
   private route(request: HttpRequest): Promise<Answer> {
-    const url = new URL(request.url);
+    const url = this.parse(request.url);
     const contentType = request.headers?.['content-type'];
     const key = `${request.method} ${url.pathname}`;
     if (key === 'GET /v1/oracle') return Promise.resolve(this.oracle.describe());
@@ -52,6 +56,17 @@ export class InProcessOracleHttp implements Http {
     if (request.method === 'GET' && rewards !== null) return this.oracle.rewards(rewards[1], url.searchParams.get('format') ?? undefined);
     const body = JSON.stringify({ error: 'not_found', detail: `no route ${request.method} ${url.pathname}` });
     return Promise.resolve({ status: 404, headers: { 'content-type': 'application/json' }, body });
+  }
+
+  /** The URL `text` names, parsed once while it is among the last PARSED_URLS_KEPT seen (route only reads it). */
+  private parse(text: string): URL {
+    let url = this.parsed.get(text);
+    if (url === undefined) {
+      url = new URL(text);
+      if (this.parsed.size >= PARSED_URLS_KEPT) this.parsed.clear();
+      this.parsed.set(text, url);
+    }
+    return url;
   }
 }
 
