@@ -20,7 +20,7 @@ interface CommandSpec {
    * For reads: data byte `index` of the answer. `frame` is the frame so far, opcode first, so the
    * parameters start at frame[1]; read in place, since an answer is asked for every byte it sends.
    */
-  readonly answer?: (chip: Sx1262Core, frame: readonly number[], index: number) => number;
+  readonly answer?: (chip: Sx1262Core, frame: ArrayLike<number>, index: number) => number;
 }
 
 const { Access, Config, ModeChange } = BusyUs;
@@ -153,7 +153,7 @@ function setPacket(chip: Sx1262Core, p: Uint8Array): number | void {
 }
 
 /** The byte the chip puts on MISO at position `index` of a frame whose bytes so far are `frame`. */
-export function misoByte(chip: Sx1262Core, frame: readonly number[], index: number): number {
+export function misoByte(chip: Sx1262Core, frame: ArrayLike<number>, index: number): number {
   if (index === 0) return 0x00;
   const spec = COMMANDS[frame[0]];
   const dataStart = (spec?.params ?? 0) + 2;

@@ -29,6 +29,9 @@ import {
 } from './sx1262-io.js';
 
 export type { Sx1262Board, Sx1262Config } from './sx1262-config.js';
+
+/** Room for a frame at first: any command but a long buffer or register access; longer ones grow it. */
+const FRAME_BYTES_AT_FIRST = 64;
 export { packetStatusBytes, rssiByte } from './sx1262-core.js';
 
 export interface Sx1262Pins {
@@ -88,7 +91,9 @@ export class Sx1262 implements AirStation, PinSide {
   private spiOpen = 0;
   private nssLevel: 0 | 1 = 1;
   private resetLevel: 0 | 1 = 1;
-  private frame: number[] | null = null;
+  /** The bytes of the frame NSS is holding open, reused from frame to frame; frameLength −1 when none is. */
+  private frameBytes = new Uint8Array(FRAME_BYTES_AT_FIRST);
+  private frameLength = -1;
   private frameIgnored = false;
   private corruptFrame = false;
   private corruptFrames = 0;
@@ -273,20 +278,28 @@ export class Sx1262 implements AirStation, PinSide {
   }
 
   exchange(bytes: Uint8Array): void {
-    if (this.nssLevel === 1 || this.frame === null) {
+    if (this.nssLevel === 1 || this.frameLength < 0) {
       this.violations.push(`${this.clock.now()} ms: SPI transfer with NSS high`);
       bytes.fill(0xff);
       return;
     }
-    if (this.frame.length === 0 && this.corruptFrames > 0) {
+    if (this.frameLength === 0 && this.corruptFrames > 0) {
       this.corruptFrames--;
       this.corruptFrame = true;
     }
+    if (this.frameLength + bytes.length > this.frameBytes.length) this.growFrame(this.frameLength + bytes.length);
+    const frame = this.frameBytes;
     for (let i = 0; i < bytes.length; i++) {
-      const out = this.frameIgnored ? 0xff : misoByte(this.core, this.frame, this.frame.length);
-      this.frame.push(bytes[i]);
+      const out = this.frameIgnored ? 0xff : misoByte(this.core, frame, this.frameLength);
+      frame[this.frameLength++] = bytes[i];
       bytes[i] = this.onMiso(this.corruptFrame ? this.corruptFill : out);
     }
+  }
+
+  private growFrame(needed: number): void {
+    const grown = new Uint8Array(Math.max(needed, 2 * this.frameBytes.length));
+    grown.set(this.frameBytes.subarray(0, this.frameLength));
+    this.frameBytes = grown;
   }
 
   /** What the wiring faults make of a byte on its way to the host. */
@@ -301,7 +314,7 @@ export class Sx1262 implements AirStation, PinSide {
 
   /** NSS falling edge: wakes a sleeping chip (the frame is then lost); a busy chip ignores the frame. */
   private beginFrame(): void {
-    this.frame = [];
+    this.frameLength = 0;
     this.corruptFrame = false;
     const mode = this.core.mode;
     this.frameIgnored = mode === 'sleep' || mode === 'reset' || this.core.busy;
@@ -310,9 +323,10 @@ export class Sx1262 implements AirStation, PinSide {
 
   /** NSS rising edge: the chip runs the command, then holds BUSY for it. */
   private endFrame(): void {
-    const frame = this.frame;
-    this.frame = null;
-    if (frame === null || frame.length === 0) return;
+    const length = this.frameLength;
+    this.frameLength = -1;
+    if (length <= 0) return;
+    const frame = this.frameBytes.slice(0, length);
     if (this.absentLevel !== null) return; // no chip on the bus: nobody runs the command
     if (this.frameIgnored) {
       this.violations.push(`${this.clock.now()} ms: command 0x${frame[0].toString(16)} sent while BUSY was high (ignored)`);
@@ -320,9 +334,9 @@ export class Sx1262 implements AirStation, PinSide {
     }
     if (this.commandLogLength > 0) {
       if (this.commandLog.length >= this.commandLogLength) this.commandLog.shift();
-      this.commandLog.push({ atMs: this.clock.now(), opcode: frame[0], params: frame.slice(1) });
+      this.commandLog.push({ atMs: this.clock.now(), opcode: frame[0], params: Array.from(frame.subarray(1)) });
     }
-    this.core.occupy(execute(this.core, Uint8Array.from(frame)));
+    this.core.occupy(execute(this.core, frame));
   }
 
   private setReset(value: 0 | 1): void {
