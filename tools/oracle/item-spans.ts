@@ -10,23 +10,37 @@
  */
 import { signedBytes, type SignatureDomain } from '../../proofs/index.js';
 
-/** The length of the CBOR head at `at` and its argument (RFC 8949 §3). */
-function head(bytes: Uint8Array, at: number): [length: number, argument: number] {
+/**
+ * The length of the CBOR head at `at` (RFC 8949 §3). Length and argument are read apart, not returned
+ * as a pair: the oracle reads several heads for every uploaded item, and a pair (with the iterator that
+ * destructuring it takes) would be garbage each time.
+ */
+function headLength(bytes: Uint8Array, at: number): number {
   const info = bytes[at] & 0x1f;
-  if (info < 24) return [1, info];
-  if (info === 24) return [2, bytes[at + 1]];
-  if (info === 25) return [3, (bytes[at + 1] << 8) | bytes[at + 2]];
-  if (info === 26) return [5, ((bytes[at + 1] << 24) >>> 0) + ((bytes[at + 2] << 16) | (bytes[at + 3] << 8) | bytes[at + 4])];
+  if (info < 24) return 1;
+  if (info === 24) return 2;
+  if (info === 25) return 3;
+  return info === 26 ? 5 : 9;
+}
+
+/** The argument of the CBOR head at `at`. */
+function headArgument(bytes: Uint8Array, at: number): number {
+  const info = bytes[at] & 0x1f;
+  if (info < 24) return info;
+  if (info === 24) return bytes[at + 1];
+  if (info === 25) return (bytes[at + 1] << 8) | bytes[at + 2];
+  if (info === 26) return ((bytes[at + 1] << 24) >>> 0) + ((bytes[at + 2] << 16) | (bytes[at + 3] << 8) | bytes[at + 4]);
   // 8-byte arguments: covey's integers stay below 2^53 (proofs/cbor.ts), so this is exact.
   let value = 0;
   for (let i = 1; i <= 8; i++) value = value * 256 + bytes[at + i];
-  return [9, value];
+  return value;
 }
 
 /** The offset just past the data item at `at`: integers, byte and text strings, arrays of them. */
 function skip(bytes: Uint8Array, at: number): number {
   const major = bytes[at] >> 5;
-  const [length, argument] = head(bytes, at);
+  const length = headLength(bytes, at);
+  const argument = headArgument(bytes, at);
   if (major === 2 || major === 3) return at + length + argument;
   if (major === 4) {
     let next = at + length;
@@ -38,12 +52,12 @@ function skip(bytes: Uint8Array, at: number): number {
 
 /** [start, end) of each item of an accepted batch `[5, 1, uploader, [items…]]`. */
 export function itemSpans(batch: Uint8Array): [number, number][] {
-  let at = head(batch, 0)[0]; // the batch's own array head
+  let at = headLength(batch, 0); // the batch's own array head
   at = skip(batch, at); // type
   at = skip(batch, at); // version
   at = skip(batch, at); // uploader
-  const [length, count] = head(batch, at);
-  at += length;
+  const count = headArgument(batch, at);
+  at += headLength(batch, at);
   const spans: [number, number][] = [];
   for (let i = 0; i < count; i++) {
     const end = skip(batch, at);
