@@ -12,11 +12,12 @@
  * judged (docs/oracle.md, "Mapper uplinks and coverage").
  */
 import {
-  AckStatus, encodeUploadAck, Reason, toHex, type AckResult, type Verifier,
+  AckStatus, encodeUploadAck, Reason, type AckResult, type Verifier,
 } from '../../proofs/index.js';
 import { cborAnswer, errorAnswer, refuseBody, type Answer } from './answer.js';
 import type { OracleClock } from './clock.js';
 import type { OracleConfig } from './config.js';
+import { hexOf } from './hex.js';
 import { prepareBatch, type PreparedBatch, type PreparedItem } from './ingest-prepare.js';
 import type { UploadedItem } from './model.js';
 import { RateLimiter, retryAfterSeconds } from './rate-limit.js';
@@ -73,7 +74,7 @@ export class Ingest {
     const { uploader, items } = prepared;
     const { maxBatchItems } = this.options.config;
     if (items.length > maxBatchItems) return only(errorAnswer(413, 'too_large', `this oracle takes at most ${maxBatchItems} items a batch`));
-    const key = toHex(uploader);
+    const key = hexOf(uploader);
     const wait = this.limiter.take(key, receivedMs);
     if (wait > 0) return only(errorAnswer(429, 'rate_limited', 'too many uploads from this hotspot', { 'retry-after': retryAfterSeconds(wait) }));
     if ((await this.options.store.hotspot(uploader)) === undefined) {
