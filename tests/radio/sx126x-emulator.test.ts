@@ -129,6 +129,29 @@ describe('buffer and registers', () => {
     expect(send(Opcode.ReadBuffer, 0x00, 0, 0).bytes[3]).toBe(3);
   });
 
+  test('a whole 256-byte buffer goes in and comes back, in single frames and in frames sent in pieces', () => {
+    const payload = Array.from({ length: 256 }, (_, i) => (i * 7 + 3) & 0xff);
+    const whole = raw();
+    whole.send(Opcode.WriteBuffer, 0x00, ...payload);
+    expect(whole.send(Opcode.ReadBuffer, 0x00, 0, ...new Array<number>(256).fill(0)).bytes.slice(3)).toEqual(payload);
+    // A fresh chip given each frame a few bytes at a time, as a driver may: each is still one command.
+    const pieces = raw();
+    const inPieces = (...frame: number[]): number[] => {
+      for (let polls = 0; pieces.busy.read() === 1 && polls < 100_000; polls++);
+      const miso: number[] = [];
+      pieces.nss.write(0);
+      for (let at = 0; at < frame.length; at += 7) {
+        const piece = Uint8Array.from(frame.slice(at, at + 7));
+        pieces.spi.transfer(piece);
+        miso.push(...piece);
+      }
+      pieces.nss.write(1);
+      return miso;
+    };
+    inPieces(Opcode.WriteBuffer, 0x00, ...payload);
+    expect(inPieces(Opcode.ReadBuffer, 0x80, 0, ...new Array<number>(100).fill(0)).slice(3)).toEqual(payload.slice(0x80, 0x80 + 100));
+  });
+
   test('the sync word registers reset to 0x1424 and read back what was written', () => {
     const { send } = raw();
     expect(send(Opcode.ReadRegister, 0x07, 0x40, 0, 0, 0).bytes.slice(4)).toEqual([0x14, 0x24]);
