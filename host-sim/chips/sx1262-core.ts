@@ -23,6 +23,12 @@ export type Sx1262Mode = 'reset' | 'sleep' | 'standbyRc' | 'standbyXosc' | 'fs' 
 
 const RF_SWITCH_LEAK_DB = 40;
 
+/** The chip mode field of the status byte in each mode (DS §13.5.1). */
+const STATUS_MODES: Readonly<Record<Sx1262Mode, number>> = {
+  reset: 0, sleep: 0, standbyRc: ChipMode.StandbyRc, standbyXosc: ChipMode.StandbyXosc, fs: ChipMode.Fs,
+  rx: ChipMode.Rx, cad: ChipMode.Rx, tx: ChipMode.Tx,
+};
+
 export class Sx1262Core {
   config = powerOnConfig();
   mode: Sx1262Mode = 'standbyRc';
@@ -73,11 +79,7 @@ export class Sx1262Core {
 
   /** Status byte, DS §13.5.1: chip mode in bits 6:4, command status in bits 3:1. */
   status(): number {
-    const modes: Record<Sx1262Mode, number> = {
-      reset: 0, sleep: 0, standbyRc: ChipMode.StandbyRc, standbyXosc: ChipMode.StandbyXosc, fs: ChipMode.Fs,
-      rx: ChipMode.Rx, cad: ChipMode.Rx, tx: ChipMode.Tx,
-    };
-    return (modes[this.mode] << 4) | (this.commandStatus << 1);
+    return (STATUS_MODES[this.mode] << 4) | (this.commandStatus << 1);
   }
 
   /** Sets IRQ flags the mask lets through (DS §13.3.1) and raises DIO1 on a rising edge. */
