@@ -29,10 +29,10 @@ import {
 } from './sx1262-io.js';
 
 export type { Sx1262Board, Sx1262Config } from './sx1262-config.js';
+export { packetStatusBytes, rssiByte } from './sx1262-core.js';
 
 /** Room for a frame at first: any command but a long buffer or register access; longer ones grow it. */
 const FRAME_BYTES_AT_FIRST = 64;
-export { packetStatusBytes, rssiByte } from './sx1262-core.js';
 
 export interface Sx1262Pins {
   readonly nss: number;
@@ -326,8 +326,8 @@ export class Sx1262 implements AirStation, PinSide {
     const length = this.frameLength;
     this.frameLength = -1;
     if (length <= 0) return;
-    const frame = this.frameBytes.slice(0, length);
     if (this.absentLevel !== null) return; // no chip on the bus: nobody runs the command
+    const frame = this.frameBytes.slice(0, length);
     if (this.frameIgnored) {
       this.violations.push(`${this.clock.now()} ms: command 0x${frame[0].toString(16)} sent while BUSY was high (ignored)`);
       return;
