@@ -56,6 +56,7 @@ export async function runSimBench(): Promise<Record<string, number>> {
     for (const nodes of HOTSPOTS) {
       const { report: { result, run }, peakRssMb } = await simulate(nodes, dir);
       figures[`simHotspots${nodes}WallS`] = run.wallSeconds;
+      figures[`simHotspots${nodes}CpuS`] = run.cpuSeconds;
       figures[`simHotspots${nodes}PeakRssMb`] = peakRssMb;
       figures[`simHotspots${nodes}Events`] = run.events;
       figures[`simHotspots${nodes}Receipts`] = result.receipts.created;

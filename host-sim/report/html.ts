@@ -82,6 +82,7 @@ function footer(run: RunInfo): string {
     ['version', `covey ${run.version}`],
     ['node', `Node ${run.node}`],
     ['wall', `${formatDuration(run.wallSeconds)} wall time`],
+    ['cpu', `${formatDuration(run.cpuSeconds)} CPU time`],
     ['memory', `peak RSS ${formatFixed(run.peakRssMb, 0)} MiB`],
     ['events', `${formatCount(run.events)} events`],
     ['ingest', `ingest ${run.ingest}`],

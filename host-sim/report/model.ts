@@ -218,6 +218,12 @@ export interface RunInfo {
   readonly version: string;
   readonly node: string;
   readonly wallSeconds: number;
+  /**
+   * Processor time the run took, user plus system, s: every thread of the process (the hotspots', the
+   * oracle's database thread, the garbage collector's helpers). On a machine of N cores the wall time
+   * cannot fall below this divided by N.
+   */
+  readonly cpuSeconds: number;
   /** Peak resident memory in MiB (2^20 bytes), as the results were built: before the report is written. */
   readonly peakRssMb: number;
   /** Events the virtual clock fired. */

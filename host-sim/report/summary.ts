@@ -37,6 +37,7 @@ export function summaryTable(report: SimReport, options: SummaryOptions = {}): s
   const rows: Row[] = [
     ...(result.der && result.perNode.length === 0 ? lorasimRows(result) : hotspotRows(result)),
     { label: 'wall time', value: formatDuration(run.wallSeconds), note: `${formatCount(run.events)} events, ingest ${run.ingest}` },
+    { label: 'CPU time', value: formatDuration(run.cpuSeconds), note: 'every thread, user and system' },
     { label: 'peak RSS', value: `${formatFixed(run.peakRssMb, 0)} MiB`, note: `covey ${run.version}, Node ${run.node}` },
   ];
   const cells = rows.map((row) => ({

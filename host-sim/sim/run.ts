@@ -27,7 +27,7 @@ export interface RunOptions {
 const DAY_MS = 86_400_000;
 
 export async function runSimulation(scenario: Scenario, options: RunOptions): Promise<SimReport> {
-  const started = performance.now();
+  const started = { wallMs: performance.now(), cpu: process.cpuUsage() };
   if (scenario.lorasim !== null) return lorasimReport(scenario, started);
   const observer = new Observer(scenario.nodes.length, scenario.startMs, scenario.durationMs / 3_600_000);
   const world = await SimWorld.create({
@@ -70,7 +70,7 @@ function settleUntilMs(scenario: Scenario): number {
   return Math.min(settleWall - scenario.startMs, scenario.durationMs + 2 * DAY_MS);
 }
 
-function lorasimReport(scenario: Scenario, started: number): SimReport {
+function lorasimReport(scenario: Scenario, started: Started): SimReport {
   const params = scenario.lorasim!;
   const run = runLorasim({
     experiment: params.experiment, nodes: params.nodes, avgSendMs: params.avgSendMs, simtimeMs: params.simtimeMs,
@@ -95,9 +95,17 @@ function lorasimReport(scenario: Scenario, started: number): SimReport {
   return { result, run: runInfo(scenario, started, 0) };
 }
 
-function runInfo(scenario: Scenario, started: number, events: number): RunInfo {
+/** When a run began, by the wall clock and by the process's processor time. */
+interface Started {
+  readonly wallMs: number;
+  readonly cpu: NodeJS.CpuUsage;
+}
+
+function runInfo(scenario: Scenario, started: Started, events: number): RunInfo {
+  const cpu = process.cpuUsage(started.cpu);
   return {
-    version: packageVersion(), node: process.version, wallSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    version: packageVersion(), node: process.version, wallSeconds: Number(((performance.now() - started.wallMs) / 1000).toFixed(2)),
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), events, ingest: scenario.lorasim === null ? scenario.ingest : 'none',
     finishedAt: new Date().toISOString(),
   };

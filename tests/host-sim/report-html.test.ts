@@ -160,6 +160,7 @@ describe('sections', () => {
     for (const fault of report.result.faults) expect(html).toContain(fault.outcome.replace(/'/g, '&#39;'));
     expect(html).toContain(`covey ${report.run.version}`);
     expect(html).toContain('peak RSS 412 MiB');
+    expect(html).toContain('2 min 12 s CPU time');
   });
 
   test('one bar per simulated hour and per histogram bin', () => {

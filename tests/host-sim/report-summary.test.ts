@@ -41,6 +41,7 @@ describe('summaryTable', () => {
     const invalid = Object.values(result.verdicts.witnesses.invalid).reduce((a, b) => a + b, 0);
     expect(row(table, 'witnesses valid / invalid')).toMatch(new RegExp(`^${result.verdicts.witnesses.valid.toLocaleString('en-US')} / ${invalid} `));
     expect(row(table, 'wall time')).toMatch(/^1 min 35 s/);
+    expect(row(table, 'CPU time')).toMatch(/^2 min 12 s/);
     expect(row(table, 'peak RSS')).toMatch(/^412 MiB/);
   });
 

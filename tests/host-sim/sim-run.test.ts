@@ -4,7 +4,7 @@
  * in-process; a different seed gives another; the lorasim scenario reports a DER.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, resolveScenario, type Scenario } from '../../host-sim/scenario/index.js';
 import { runSimulation } from '../../host-sim/sim/run.js';
@@ -63,6 +63,9 @@ test('what the report says agrees with itself: links, receptions, witnesses, hou
   expect(result.airtime.perNodeMs.reduce((a, b) => a + b, 0)).toBeCloseTo(result.airtime.totalMs, 1);
   expect(result.airtime.dutyCycle[0].maxPercent).toBeLessThanOrEqual(result.airtime.dutyCycle[0].limitPercent);
   expect(run.events).toBeGreaterThan(0);
+  // The run's processor time: some, and no more than every core busy for all of its wall time.
+  expect(run.cpuSeconds).toBeGreaterThan(0);
+  expect(run.cpuSeconds).toBeLessThanOrEqual(run.wallSeconds * availableParallelism() + 0.5);
   expect(run.ingest).toBe('in-process');
 }, 60_000);
 

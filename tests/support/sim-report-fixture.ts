@@ -29,7 +29,7 @@ const MIN_DISTANCE_M = 400;
 const OTHER_REASONS = ['bad_rssi', 'duplicate', 'too_late'];
 
 const START = '2026-01-05T00:00:00.000Z';
-const RUN = { version: '0.1.0', node: 'v20.20.0', wallSeconds: 95.25, peakRssMb: 412.4, ingest: 'http', finishedAt: '2026-05-01T10:00:00.000Z' };
+const RUN = { version: '0.1.0', node: 'v20.20.0', wallSeconds: 95.25, cpuSeconds: 131.6, peakRssMb: 412.4, ingest: 'http', finishedAt: '2026-05-01T10:00:00.000Z' };
 
 /** A hotspot run's report. */
 export function simReportFixture(options: FixtureOptions = {}): SimReport {
@@ -118,7 +118,7 @@ export function lorasimReportFixture(seed = 1): SimReport {
     air: { transmissions: sent, delivered: sent - collided, belowSensitivity: 0, collided, halfDuplex: 0 },
     der: { experiment: 4, nodes: 100, avgSendMs: 1e6, simtimeMs: 8.64e7, sent, received: sent - collided, collided, lost: 0, der: round((sent - collided) / sent, 4) },
   };
-  return { result, run: { ...RUN, wallSeconds: 3.5, peakRssMb: 96, events: sent * 2, ingest: 'in-process' } };
+  return { result, run: { ...RUN, wallSeconds: 3.5, cpuSeconds: 4.75, peakRssMb: 96, events: sent * 2, ingest: 'in-process' } };
 }
 
 type Place = Pick<NodeResult, 'lat' | 'lon' | 'heightM' | 'antennaGainDbi'>;
