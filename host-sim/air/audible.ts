@@ -14,7 +14,8 @@
  */
 import type { AirSignal } from './air.js';
 import { sensitivityDbm, type SensitivityModel } from './link-budget.js';
-import { rssiDbmAt, type Member } from './sim-air-records.js';
+import { rssiDbm, type Member } from './sim-air-records.js';
+import type { StationTable } from './station-table.js';
 
 /** A transmitter's audible receivers, for one receiver list, set of losses and signal. */
 export interface Audible {
@@ -38,19 +39,25 @@ export class AudibleSets {
   /** Stations that transmitted lately: those still on air when a packet starts do not count it. */
   private onAir: Member[] = [];
 
-  constructor(private readonly sensitivity: SensitivityModel) {}
+  /** `table` holds the receivers' gains and noise figures (station-table.ts). */
+  constructor(
+    private readonly sensitivity: SensitivityModel,
+    private readonly table: StationTable,
+  ) {}
 
   /**
    * For a packet `from` starts at `nowMs` (after `sending`): the indices into `receivers` of the
    * stations that can hear it. Counts it as lost below sensitivity at all the others that are not
-   * transmitting.
+   * transmitting. `stations` holds the station index of each of `receivers`.
    */
-  hearing(from: Member, signal: AirSignal, receivers: readonly Member[], losses: Float64Array, nowMs: number): Uint32Array {
+  hearing(
+    from: Member, signal: AirSignal, receivers: readonly Member[], stations: Int32Array, losses: Float64Array, nowMs: number,
+  ): Uint32Array {
     let audible = from.audible;
     if (audible === null || audible.receivers !== receivers || audible.losses !== losses || audible.txPowerDbm !== signal.txPowerDbm ||
       audible.spreadingFactor !== signal.spreadingFactor || audible.bandwidthHz !== signal.bandwidthHz) {
       if (audible !== null) this.settle(audible);
-      audible = this.audibleOf(from, signal, receivers, losses);
+      audible = this.audibleOf(from, signal, receivers, stations, losses);
       from.audible = audible;
     }
     if (audible.sends++ === 0) this.unsettled.add(audible);
@@ -82,18 +89,19 @@ export class AudibleSets {
     for (const audible of this.unsettled) this.settle(audible);
   }
 
-  private audibleOf(from: Member, signal: AirSignal, receivers: readonly Member[], losses: Float64Array): Audible {
+  private audibleOf(from: Member, signal: AirSignal, receivers: readonly Member[], stations: Int32Array, losses: Float64Array): Audible {
+    const { gainDbi, noiseFigureDb } = this.table;
     const hear: number[] = [];
     let sensitivityNfDb = NaN;
     let sensitivity = NaN;
-    for (let i = 0; i < receivers.length; i++) {
-      const at = receivers[i];
-      if (at.noiseFigureDb !== sensitivityNfDb) {
-        sensitivityNfDb = at.noiseFigureDb;
-        sensitivity = sensitivityDbm(this.sensitivity, signal.spreadingFactor, signal.bandwidthHz, at.noiseFigureDb);
+    for (let i = 0; i < stations.length; i++) {
+      const at = stations[i];
+      if (noiseFigureDb[at] !== sensitivityNfDb) {
+        sensitivityNfDb = noiseFigureDb[at];
+        sensitivity = sensitivityDbm(this.sensitivity, signal.spreadingFactor, signal.bandwidthHz, sensitivityNfDb);
       }
-      // The same test as a packet's arrival (sim-air.ts `arrive`).
-      if (!(rssiDbmAt(signal, from, at, losses[i]) < sensitivity)) hear.push(i);
+      // The same test as a packet's arrival (sim-air.ts `arrive`, through rssiDbmAt).
+      if (!(rssiDbm(signal, from, gainDbi[at], losses[i]) < sensitivity)) hear.push(i);
     }
     return {
       receivers, losses, txPowerDbm: signal.txPowerDbm, spreadingFactor: signal.spreadingFactor, bandwidthHz: signal.bandwidthHz,

@@ -10,6 +10,7 @@
  */
 import type { Member } from './sim-air-records.js';
 import { SpatialGrid, withinRange } from './spatial-index.js';
+import { ListArena } from './list-arena.js';
 
 /**
  * 32 Mi references (256 MB, and as much again for the losses SimAir keeps beside each list): a
@@ -17,16 +18,19 @@ import { SpatialGrid, withinRange } from './spatial-index.js';
  */
 export const RECEIVER_CACHE_BUDGET = 32 * 1024 * 1024;
 
-const byIndex = (a: Member, b: Member): number => a.index - b.index;
-
 export class ReceiverSearch {
   private readonly grid: SpatialGrid<Member> | null;
   /** Every station ever attached, when there is no grid. */
   private readonly members: Member[] = [];
+  /** The stations added and not removed, at their indices: found stations are put in order by number. */
+  private readonly byIndex: (Member | undefined)[] = [];
   /** Bumped whenever a station attaches, leaves or moves. */
   private layout = 0;
   private readonly cached: Member[] = [];
   private cachedReferences = 0;
+  /** Where the indices of a search are sorted, reused from one search to the next (`sortedWithout`). */
+  private scratch = new Int32Array(1024);
+  private readonly lists = new ListArena((length) => new Int32Array(length));
 
   /** `cellSizeM` for the grid, or null to test every station. */
   constructor(cellSizeM: number | null) {
@@ -34,12 +38,14 @@ export class ReceiverSearch {
   }
 
   add(member: Member): void {
+    this.byIndex[member.index] = member;
     if (!this.grid) this.members.push(member);
     else if (member.listens) this.grid.insert(member);
     this.forget();
   }
 
   remove(member: Member): void {
+    this.byIndex[member.index] = undefined;
     if (member.listens) this.grid?.remove(member);
     this.forget();
   }
@@ -58,22 +64,42 @@ export class ReceiverSearch {
   within(from: Member, rangeM: number): readonly Member[] {
     if (from.receiversLayout === this.layout && from.receiversRangeM === rangeM) return from.receivers;
     const found = this.grid
-      ? this.grid.within(from.xM, from.yM, rangeM, [])
-      : this.members.filter((m) => m.attached && m.listens && withinRange(m, from.xM, from.yM, rangeM));
-    const receivers = found.filter((m) => m !== from).sort(byIndex);
+      ? this.grid.withinIndices(from.xM, from.yM, rangeM, [])
+      : this.members.filter((m) => m.attached && m.listens && withinRange(m, from.xM, from.yM, rangeM)).map((m) => m.index);
+    const indices = this.sortedWithout(found, from.index);
+    const receivers: Member[] = [];
+    for (let i = 0; i < indices.length; i++) receivers.push(this.byIndex[indices[i]] as Member);
     const wasCached = from.receiversLayout === this.layout;
     if (wasCached) this.cachedReferences -= from.receivers.length;
     if (this.cachedReferences + receivers.length > RECEIVER_CACHE_BUDGET) {
       from.receivers = [];
+      from.receiverIndices = NO_INDICES;
       from.receiversLayout = -1;
       return receivers;
     }
     if (!wasCached) this.cached.push(from);
     this.cachedReferences += receivers.length;
     from.receivers = receivers;
+    from.receiverIndices = indices;
     from.receiversRangeM = rangeM;
     from.receiversLayout = this.layout;
     return receivers;
+  }
+
+  /**
+   * The station indices in `found` but `own`, in ascending order: sorted as numbers, natively. Sorting
+   * the stations themselves by their indices read two station records per comparison, about ten
+   * thousand comparisons for a list in a city. They are sorted in a buffer kept for the purpose, then
+   * copied to a list from the arena (list-arena.ts).
+   */
+  private sortedWithout(found: readonly number[], own: number): Int32Array {
+    if (this.scratch.length < found.length) this.scratch = new Int32Array(2 * found.length);
+    const scratch = this.scratch;
+    let count = 0;
+    for (let i = 0; i < found.length; i++) if (found[i] !== own) scratch[count++] = found[i];
+    const list = this.lists.take(count);
+    list.set(scratch.subarray(0, count).sort());
+    return list;
   }
 
   /** Drops every cached list: the next search of each transmitter starts afresh. */
@@ -81,9 +107,13 @@ export class ReceiverSearch {
     this.layout++;
     for (const member of this.cached) {
       member.receivers = [];
+      member.receiverIndices = NO_INDICES;
       member.receiversLayout = -1;
     }
     this.cached.length = 0;
     this.cachedReferences = 0;
   }
 }
+
+/** A list of no stations. */
+export const NO_INDICES = new Int32Array(0);

@@ -46,6 +46,8 @@ export interface Member {
   horizonEpoch: number;
   /** The listening stations within `receiversRangeM`, valid while `receiversLayout` is current (receiver-search.ts). */
   receivers: Member[];
+  /** The indices of `receivers`, in the same (ascending) order. */
+  receiverIndices: Int32Array;
   receiversRangeM: number;
   receiversLayout: number;
   /**
@@ -99,7 +101,12 @@ export interface Hearing extends Contender {
  * sensitivity.
  */
 export function rssiDbmAt(signal: AirSignal, from: Member, at: Member, lossDb: number): number {
-  return signal.txPowerDbm + from.gainDbi + at.gainDbi - lossDb;
+  return rssiDbm(signal, from, at.gainDbi, lossDb);
+}
+
+/** `rssiDbmAt` for a receiver with antenna gain `atGainDbi`: the one sum both use. */
+export function rssiDbm(signal: AirSignal, from: Member, atGainDbi: number, lossDb: number): number {
+  return signal.txPowerDbm + from.gainDbi + atGainDbi - lossDb;
 }
 
 /** Refuses a placement with a coordinate, gain or noise figure that is not a finite number, or below ground. */

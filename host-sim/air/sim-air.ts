@@ -33,7 +33,9 @@ import { pairShadowingDb, shadowingKey, SHADOWING_CUTOFF_SIGMAS, streamSeed } fr
 import {
   rssiDbmAt, validatePlacement, validateSignal, type Hearing, type Member, type Placement, type Position, type Transmission,
 } from './sim-air-records.js';
-import { ReceiverSearch } from './receiver-search.js';
+import { NO_INDICES, ReceiverSearch } from './receiver-search.js';
+import { ListArena } from './list-arena.js';
+import { StationTable } from './station-table.js';
 
 export type { Placement, Position };
 
@@ -71,6 +73,9 @@ export class SimAir implements Air {
   private readonly clutterLossDb: number;
   private readonly search: ReceiverSearch;
   private readonly audible: AudibleSets;
+  private readonly table = new StationTable();
+  /** Where each transmitter's first losses are kept (list-arena.ts); later ones stand alone. */
+  private readonly firstLosses = new ListArena((length) => new Float64Array(length));
   private attachments = 0;
   private readonly placements = new Map<string, Placement>();
   private readonly attachedByName = new Map<string, Member>();
@@ -99,7 +104,7 @@ export class SimAir implements Air {
     const search = options.search ?? 'grid';
     if (search !== 'grid' && search !== 'all') throw new RangeError(`unknown search ${String(search)}`);
     this.search = new ReceiverSearch(search === 'grid' ? options.cellSizeM ?? 2000 : null);
-    this.audible = new AudibleSets(this.sensitivity);
+    this.audible = new AudibleSets(this.sensitivity, this.table);
   }
 
   /** Says where the station called `name` is; its chip's `attach(station, name)` then finds it. */
@@ -119,11 +124,13 @@ export class SimAir implements Air {
       index: this.attachments++, name, station, xM: placement.xM, yM: placement.yM, heightM: placement.heightM,
       gainDbi: placement.antennaGainDbi ?? 0, noiseFigureDb: placement.noiseFigureDb ?? DEFAULT_NOISE_FIGURE_DB,
       listens: placement.listens ?? true, carrierOffsetPpm: this.carrierOffsetPpm(name), shadowingKey: shadowingKey(this.seed, name), counters,
-      attached: true, horizonSignal: null, horizonM: 0, horizonEpoch: -1, receivers: [], receiversRangeM: NaN, receiversLayout: -1,
+      attached: true, horizonSignal: null, horizonM: 0, horizonEpoch: -1, receivers: [], receiverIndices: NO_INDICES,
+      receiversRangeM: NaN, receiversLayout: -1,
       losses: null, lossesFor: null, lossesHz: NaN, audible: null,
       transmitting: null, transmittingUntilMs: -Infinity, here: [],
     };
     this.attachedByName.set(name, member);
+    this.table.set(member);
     this.widenHorizon(member);
     this.search.add(member);
     return {
@@ -146,6 +153,7 @@ export class SimAir implements Air {
     if (!member) throw new RangeError(`no attached station named ${name}`);
     validatePlacement(name, position);
     this.search.move(member, position.xM, position.yM, position.heightM);
+    this.table.set(member);
     this.widenHorizon(member);
   }
 
@@ -243,7 +251,7 @@ export class SimAir implements Air {
     this.audible.sending(from, now);
     if (receivers === from.receivers && receivers.length >= MIN_LIST_LENGTH) {
       // A long list that stays (receiver-search.ts): only the stations that can hear it are visited.
-      const hear = this.audible.hearing(from, signal, receivers, losses, now);
+      const hear = this.audible.hearing(from, signal, receivers, from.receiverIndices, losses, now);
       for (let k = 0; k < hear.length; k++) this.arrive(tx, receivers[hear[k]], now, losses[hear[k]]);
     } else {
       for (let i = 0; i < receivers.length; i++) this.arrive(tx, receivers[i], now, losses[i]);
@@ -258,14 +266,18 @@ export class SimAir implements Air {
    */
   private lossesOf(from: Member, receivers: readonly Member[], frequencyHz: number): Float64Array {
     if (from.lossesFor === receivers && from.lossesHz === frequencyHz && from.losses !== null) return from.losses;
-    const losses = new Float64Array(receivers.length);
-    for (let i = 0; i < receivers.length; i++) {
-      const at = receivers[i];
-      const dx = at.xM - from.xM;
-      const dy = at.yM - from.yM;
-      const dz = at.heightM - from.heightM;
-      const pathLossDb = this.pathLoss.lossDb(Math.sqrt(dx * dx + dy * dy + dz * dz), frequencyHz, from.heightM, at.heightM);
-      losses[i] = pathLossDb + this.clutterLossDb + this.shadowingDb(from, at);
+    // The stations' numbers from the table (station-table.ts), not from their records.
+    const indices = receivers === from.receivers ? from.receiverIndices : Int32Array.from(receivers, (m) => m.index);
+    const { xM, yM, heightM, shadowingKey } = this.table;
+    const { pathLoss, clutterLossDb, cutoffSigmas } = this;
+    const losses = from.losses === null ? this.firstLosses.take(receivers.length) : new Float64Array(receivers.length);
+    for (let i = 0; i < indices.length; i++) {
+      const at = indices[i];
+      const dx = xM[at] - from.xM;
+      const dy = yM[at] - from.yM;
+      const dz = heightM[at] - from.heightM;
+      const pathLossDb = pathLoss.lossDb(Math.sqrt(dx * dx + dy * dy + dz * dz), frequencyHz, from.heightM, heightM[at]);
+      losses[i] = pathLossDb + clutterLossDb + pairShadowingDb(from.shadowingKey, shadowingKey[at], pathLoss.sigmaDb, cutoffSigmas);
     }
     from.losses = losses;
     from.lossesFor = receivers;
@@ -299,10 +311,6 @@ export class SimAir implements Air {
     }
     here.push(heard);
     tx.hearings.push(heard);
-  }
-
-  private shadowingDb(a: Member, b: Member): number {
-    return pairShadowingDb(a.shadowingKey, b.shadowingKey, this.pathLoss.sigmaDb, this.cutoffSigmas);
   }
 
   private finish(tx: Transmission): void {

@@ -7,12 +7,24 @@
  * are occupied (a range much larger than the cells), it visits the occupied cells instead. Each item in
  * a visited cell is then tested against the circle with the same arithmetic a search of every item would
  * use (`withinRange`), so the grid returns exactly that search's items, in cell order.
+ *
+ * Each cell keeps its items' coordinates and indices beside them, copied at insertion, in arrays of
+ * plain numbers that V8 stores unboxed and side by side. The test reads those rather than the items,
+ * and `withinIndices` answers without touching an item at all: an item's coordinate fields each point
+ * to a number of its own elsewhere in the heap, and with thousands of items in range, fetching them was
+ * most of a query's time. So an item must be removed before its coordinates change, and inserted again
+ * after.
  * No Node APIs.
  */
 
 export interface Located {
   readonly xM: number;
   readonly yM: number;
+}
+
+/** An item with a number of its own, a non-negative integer (a station's index). */
+export interface Indexed extends Located {
+  readonly index: number;
 }
 
 /** Cell coordinates must stay within ±2^25 so that the packed key stays exact. */
@@ -26,8 +38,16 @@ export function withinRange(item: Located, xM: number, yM: number, rangeM: numbe
   return dx * dx + dy * dy <= rangeM * rangeM;
 }
 
-export class SpatialGrid<T extends Located> {
-  private readonly cells = new Map<number, T[]>();
+/** The items in one cell, and their coordinates and indices at insertion (same positions). */
+interface Cell<T> {
+  readonly items: T[];
+  readonly xs: number[];
+  readonly ys: number[];
+  readonly indices: number[];
+}
+
+export class SpatialGrid<T extends Indexed> {
+  private readonly cells = new Map<number, Cell<T>>();
   private minCx = Infinity;
   private maxCx = -Infinity;
   private minCy = Infinity;
@@ -46,9 +66,15 @@ export class SpatialGrid<T extends Located> {
     const cx = this.cell(item.xM);
     const cy = this.cell(item.yM);
     const key = packKey(cx, cy);
-    const list = this.cells.get(key);
-    if (list) list.push(item);
-    else this.cells.set(key, [item]);
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      cell = { items: [], xs: [], ys: [], indices: [] };
+      this.cells.set(key, cell);
+    }
+    cell.items.push(item);
+    cell.xs.push(item.xM);
+    cell.ys.push(item.yM);
+    cell.indices.push(item.index);
     this.count++;
     if (cx < this.minCx) this.minCx = cx;
     if (cx > this.maxCx) this.maxCx = cx;
@@ -59,40 +85,56 @@ export class SpatialGrid<T extends Located> {
   /** Removes `item`, which must be where it was inserted; false if it is not in the grid. */
   remove(item: T): boolean {
     const key = packKey(this.cell(item.xM), this.cell(item.yM));
-    const list = this.cells.get(key);
-    const at = list ? list.indexOf(item) : -1;
-    if (!list || at < 0) return false;
-    list.splice(at, 1);
-    if (list.length === 0) this.cells.delete(key);
+    const cell = this.cells.get(key);
+    const at = cell ? cell.items.indexOf(item) : -1;
+    if (!cell || at < 0) return false;
+    cell.items.splice(at, 1);
+    cell.xs.splice(at, 1);
+    cell.ys.splice(at, 1);
+    cell.indices.splice(at, 1);
+    if (cell.items.length === 0) this.cells.delete(key);
     this.count--;
     return true;
   }
 
   /** Appends to `out` every item within `rangeM` of (xM, yM), and returns `out`. */
   within(xM: number, yM: number, rangeM: number, out: T[]): T[] {
-    if (this.count === 0 || !(rangeM >= 0)) return out;
+    for (const cell of this.cellsNear(xM, yM, rangeM)) collect(cell, cell.items, xM, yM, rangeM, out);
+    return out;
+  }
+
+  /** Appends to `out` the index of every item within `rangeM` of (xM, yM), in the order `within` gives, and returns `out`. */
+  withinIndices(xM: number, yM: number, rangeM: number, out: number[]): number[] {
+    for (const cell of this.cellsNear(xM, yM, rangeM)) collect(cell, cell.indices, xM, yM, rangeM, out);
+    return out;
+  }
+
+  /** The cells a query of `rangeM` around (xM, yM) must test, in the order it tests them. */
+  private cellsNear(xM: number, yM: number, rangeM: number): Cell<T>[] {
+    const near: Cell<T>[] = [];
+    if (this.count === 0 || !(rangeM >= 0)) return near;
     // The circle test rounds; a nanometre-scale pad keeps an item it accepts inside the visited cells.
     const reach = rangeM + (Math.abs(xM) + Math.abs(yM) + rangeM) * 1e-9 + 1e-9;
     const cx0 = Math.max(this.minCx, this.cell(xM - reach, true));
     const cx1 = Math.min(this.maxCx, this.cell(xM + reach, true));
     const cy0 = Math.max(this.minCy, this.cell(yM - reach, true));
     const cy1 = Math.min(this.maxCy, this.cell(yM + reach, true));
-    if (cx0 > cx1 || cy0 > cy1) return out;
+    if (cx0 > cx1 || cy0 > cy1) return near;
     if ((cx1 - cx0 + 1) * (cy1 - cy0 + 1) > this.cells.size) {
-      for (const [key, list] of this.cells) {
+      for (const [key, cell] of this.cells) {
         const cx = Math.floor(key / KEY_STRIDE) - CELL_LIMIT;
         const cy = (key % KEY_STRIDE) - CELL_LIMIT;
-        if (cx >= cx0 && cx <= cx1 && cy >= cy0 && cy <= cy1) collect(list, xM, yM, rangeM, out);
+        if (cx >= cx0 && cx <= cx1 && cy >= cy0 && cy <= cy1) near.push(cell);
       }
-      return out;
+      return near;
     }
     for (let cx = cx0; cx <= cx1; cx++) {
       for (let cy = cy0; cy <= cy1; cy++) {
-        const list = this.cells.get(packKey(cx, cy));
-        if (list) collect(list, xM, yM, rangeM, out);
+        const cell = this.cells.get(packKey(cx, cy));
+        if (cell) near.push(cell);
       }
     }
-    return out;
+    return near;
   }
 
   /** The cell index of a coordinate; `clampOnly` saturates instead of refusing coordinates off the grid. */
@@ -108,9 +150,16 @@ function packKey(cx: number, cy: number): number {
   return (cx + CELL_LIMIT) * KEY_STRIDE + (cy + CELL_LIMIT);
 }
 
-function collect<T extends Located>(list: readonly T[], xM: number, yM: number, rangeM: number, out: T[]): void {
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i];
-    if (withinRange(item, xM, yM, rangeM)) out.push(item);
+/**
+ * Appends `values[i]` (the cell's items, or their indices) for each item within `rangeM` of (xM, yM):
+ * `withinRange`'s arithmetic, on the kept coordinates.
+ */
+function collect<V>(cell: Cell<unknown>, values: readonly V[], xM: number, yM: number, rangeM: number, out: V[]): void {
+  const { xs, ys } = cell;
+  const rangeSquared = rangeM * rangeM;
+  for (let i = 0; i < xs.length; i++) {
+    const dx = xs[i] - xM;
+    const dy = ys[i] - yM;
+    if (dx * dx + dy * dy <= rangeSquared) out.push(values[i]);
   }
 }

@@ -10,15 +10,25 @@ import { AirCounters } from '../../host-sim/air/air-stats.js';
 import { AudibleSets } from '../../host-sim/air/audible.js';
 import { sensitivityDbm } from '../../host-sim/air/link-budget.js';
 import type { Member } from '../../host-sim/air/sim-air-records.js';
+import { StationTable } from '../../host-sim/air/station-table.js';
 
 function member(index: number, gainDbi: number, noiseFigureDb: number): Member {
   return {
     index, name: `m${index}`, station: {} as Member['station'], xM: 0, yM: 0, heightM: 0, gainDbi, noiseFigureDb, listens: true,
     carrierOffsetPpm: 0, shadowingKey: index, counters: new AirCounters(), attached: true, horizonSignal: null, horizonM: 0,
-    horizonEpoch: -1, receivers: [], receiversRangeM: NaN, receiversLayout: -1, losses: null, lossesFor: null, lossesHz: NaN,
+    horizonEpoch: -1, receivers: [], receiverIndices: new Int32Array(0), receiversRangeM: NaN, receiversLayout: -1, losses: null, lossesFor: null, lossesHz: NaN,
     audible: null, transmitting: null, transmittingUntilMs: -Infinity, here: [],
   };
 }
+
+/** The table the air keeps of `members` (their gains and noise figures, read by the audible lists). */
+function tableOf(members: readonly Member[]): StationTable {
+  const table = new StationTable();
+  for (const m of members) table.set(m);
+  return table;
+}
+
+const indicesOf = (receivers: readonly Member[]): Int32Array => Int32Array.from(receivers, (m) => m.index);
 
 function signal(txPowerDbm: number, spreadingFactor: number): AirSignal {
   return {
@@ -40,7 +50,7 @@ test('the stations that hear, and the counts below sensitivity, are those of vis
     fc.array(station, { minLength: 2, maxLength: 14 }), fc.array(packet, { minLength: 1, maxLength: 60 }), fc.nat(),
     (specs, packets, lossSeed) => {
       const members = specs.map((s, i) => member(i, s.gainDbi, s.noiseFigureDb));
-      const sets = new AudibleSets('noise-floor');
+      const sets = new AudibleSets('noise-floor', tableOf(members));
       const expected = members.map(() => 0);
       const lists = new Map<Member, { receivers: Member[]; losses: Float64Array }>();
       let seed = lossSeed;
@@ -61,7 +71,7 @@ test('the stations that hear, and the counts below sensitivity, are those of vis
         const sig = signal(p.txPowerDbm, p.spreadingFactor);
         from.transmittingUntilMs = nowMs + p.airtimeMs;
         sets.sending(from, nowMs);
-        const hear = [...sets.hearing(from, sig, list.receivers, list.losses, nowMs)];
+        const hear = [...sets.hearing(from, sig, list.receivers, indicesOf(list.receivers), list.losses, nowMs)];
 
         const expectedHear: number[] = [];
         list.receivers.forEach((at, i) => {
@@ -79,17 +89,17 @@ test('the stations that hear, and the counts below sensitivity, are those of vis
 
 test('counts are settled when a sender gets a new list, and settling twice adds nothing', () => {
   const [a, b, c] = [member(0, 2, 6), member(1, 2, 6), member(2, 2, 6)];
-  const sets = new AudibleSets('noise-floor');
+  const sets = new AudibleSets('noise-floor', tableOf([a, b, c]));
   const far = { receivers: [b, c], losses: Float64Array.of(200, 200) };
   a.transmittingUntilMs = 100;
   sets.sending(a, 0);
-  expect([...sets.hearing(a, signal(14, 9), far.receivers, far.losses, 0)]).toEqual([]);
+  expect([...sets.hearing(a, signal(14, 9), far.receivers, indicesOf(far.receivers), far.losses, 0)]).toEqual([]);
   // Not settled yet: kept back on the list.
   expect(b.counters.lostBelowSensitivity).toBe(0);
   const near = { receivers: [b, c], losses: Float64Array.of(80, 200) };
   a.transmittingUntilMs = 300;
   sets.sending(a, 200);
-  expect([...sets.hearing(a, signal(14, 9), near.receivers, near.losses, 200)]).toEqual([0]);
+  expect([...sets.hearing(a, signal(14, 9), near.receivers, indicesOf(near.receivers), near.losses, 200)]).toEqual([0]);
   // The first list was settled when the second replaced it.
   expect([b.counters.lostBelowSensitivity, c.counters.lostBelowSensitivity]).toEqual([1, 1]);
   sets.settleAll();

@@ -162,6 +162,20 @@ test('a station moved out of range hears nothing, and moved back hears again', (
   expect(send()).toBe(2);
 });
 
+test('a moved station hears with the loss of its new place', () => {
+  const { clock, air } = rig();
+  const r = place(air, 'r', at(40));
+  const a = place(air, 'a', at(0), null);
+  a.link.transmit(signal());
+  clock.advance(2000);
+  air.move('r', { xM: 80, yM: 0, heightM: 0 });
+  a.link.transmit(signal());
+  clock.advance(2000);
+  const [near, far] = r.listener.heard.map((h) => h.rssiDbm);
+  // Twice the distance under the lorasim law: 20.8·log10(2) dB more loss.
+  expect(near - far).toBeCloseTo(20.8 * Math.log10(2), 6);
+});
+
 test('with shadowing, a link loses the same both ways', () => {
   // 540 m: even 3σ (23.4 dB) of shadowing leaves the link above SF12's sensitivity.
   const { clock, air } = rig({ pathLoss: { name: 'oulu' }, seed: 9 });

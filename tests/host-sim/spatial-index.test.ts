@@ -10,7 +10,7 @@ import { VirtualClock } from '../../host-sim/kernel/virtual-clock.js';
 import { CHANNEL, Listener, signal } from '../support/air-stations.js';
 
 interface Point extends Located {
-  readonly id: number;
+  readonly index: number;
 }
 
 const coordinate = fc.double({ min: -20_000, max: 20_000, noNaN: true });
@@ -24,12 +24,14 @@ describe('SpatialGrid', () => {
         fc.double({ min: 0, max: 30_000, noNaN: true }),
         fc.double({ min: 1, max: 10_000, noNaN: true }),
         (coords, [x, y], range, cellSizeM) => {
-          const points: Point[] = coords.map(([xM, yM], id) => ({ xM, yM, id }));
+          const points: Point[] = coords.map(([xM, yM], index) => ({ xM, yM, index }));
           const grid = new SpatialGrid<Point>(cellSizeM);
           points.forEach((p) => grid.insert(p));
-          const found = grid.within(x, y, range, []).map((p) => p.id).sort((a, b) => a - b);
-          const expected = points.filter((p) => withinRange(p, x, y, range)).map((p) => p.id);
+          const items = grid.within(x, y, range, []);
+          const found = items.map((p) => p.index).sort((a, b) => a - b);
+          const expected = points.filter((p) => withinRange(p, x, y, range)).map((p) => p.index);
           expect(found).toEqual(expected);
+          expect(grid.withinIndices(x, y, range, [])).toEqual(items.map((p) => p.index));
         },
       ),
     );
@@ -37,14 +39,16 @@ describe('SpatialGrid', () => {
 
   test('forgets removed items and refuses coordinates it cannot hold', () => {
     const grid = new SpatialGrid<Point>(100);
-    const a = { xM: 10, yM: 10, id: 1 };
+    const a = { xM: 10, yM: 10, index: 1 };
     grid.insert(a);
     expect(grid.within(0, 0, 50, [])).toEqual([a]);
+    expect(grid.withinIndices(0, 0, 50, [])).toEqual([1]);
     expect(grid.remove(a)).toBe(true);
     expect(grid.remove(a)).toBe(false);
     expect(grid.within(0, 0, 50, [])).toEqual([]);
+    expect(grid.withinIndices(0, 0, 50, [])).toEqual([]);
     expect(grid.size).toBe(0);
-    expect(() => grid.insert({ xM: Number.NaN, yM: 0, id: 2 })).toThrow(RangeError);
+    expect(() => grid.insert({ xM: Number.NaN, yM: 0, index: 2 })).toThrow(RangeError);
     expect(() => new SpatialGrid(0)).toThrow(RangeError);
   });
 });
