@@ -5,6 +5,7 @@
  * `new Digital({pin, mode, edge, onReadable})` with `read`/`write`/`close`. Interrupts run `onReadable`
  * from a zero-delay timer, later, as the ESP32's ISR-posted messages do.
  */
+import { boundConstructor } from './bound-constructor.js';
 import { bytesOf, type ByteBuffer } from './spi-bytes.js';
 
 export interface EmulatedSpiOptions {
@@ -56,84 +57,98 @@ export interface PinSide {
 
 export type Line = 'nss' | 'reset' | 'busy' | 'dio1';
 
+/** The SPI a driver opens on this chip. */
 export function spiClass(side: PinSide): new (options: EmulatedSpiOptions) => EmulatedSpi {
-  return class Spi implements EmulatedSpi {
-    private closed = false;
-
-    constructor(options: EmulatedSpiOptions) {
-      side.openSpi(options);
-    }
-
-    transfer(buffer: ByteBuffer): void {
-      this.assertOpen();
-      side.exchange(bytesOf(buffer));
-    }
-
-    write(buffer: ByteBuffer): void {
-      this.assertOpen();
-      side.exchange(bytesOf(buffer).slice());
-    }
-
-    read(countOrBuffer: number | ByteBuffer): ArrayBuffer | undefined {
-      this.assertOpen();
-      if (typeof countOrBuffer === 'number') {
-        const bytes = new Uint8Array(countOrBuffer);
-        side.exchange(bytes);
-        return bytes.buffer;
-      }
-      const bytes = bytesOf(countOrBuffer);
-      bytes.fill(0);
-      side.exchange(bytes);
-      return undefined;
-    }
-
-    flush(): void {
-      this.assertOpen();
-    }
-
-    close(): void {
-      if (this.closed) return;
-      this.closed = true;
-      side.closeSpi();
-    }
-
-    private assertOpen(): void {
-      if (this.closed) throw new Error('SPI is closed');
-    }
-  };
+  return boundConstructor((options: EmulatedSpiOptions) => new PinSideSpi(side, options));
 }
 
+/** The Digital a driver opens on one of this chip's lines. */
 export function digitalClass(side: PinSide): new (options: EmulatedDigitalOptions) => EmulatedDigital {
-  return class Digital implements EmulatedDigital {
-    private readonly line: Line;
-    private closed = false;
+  return boundConstructor((options: EmulatedDigitalOptions) => new PinSideDigital(side, options));
+}
 
-    constructor(options: EmulatedDigitalOptions) {
-      if (options.onReadable !== undefined && !options.edge) throw new TypeError('edge is required with onReadable');
-      this.line = side.claim(options);
-      const onReadable = options.onReadable;
-      if (onReadable) side.watch(this.line, () => this.closed || onReadable.call(this));
-    }
+/** Every chip's SPI objects are of this one class (bound-constructor.ts). */
+class PinSideSpi implements EmulatedSpi {
+  private closed = false;
 
-    read(): 0 | 1 {
-      this.assertOpen();
-      return side.readLine(this.line);
-    }
+  constructor(
+    private readonly side: PinSide,
+    options: EmulatedSpiOptions,
+  ) {
+    side.openSpi(options);
+  }
 
-    write(value: number): void {
-      this.assertOpen();
-      side.writeLine(this.line, value ? 1 : 0);
-    }
+  transfer(buffer: ByteBuffer): void {
+    this.assertOpen();
+    this.side.exchange(bytesOf(buffer));
+  }
 
-    close(): void {
-      if (this.closed) return;
-      this.closed = true;
-      side.watch(this.line, null);
-      side.release(this.line);
-    }
+  write(buffer: ByteBuffer): void {
+    this.assertOpen();
+    this.side.exchange(bytesOf(buffer).slice());
+  }
 
-    private assertOpen(): void {
-      if (this.closed) throw new Error(`Digital (${this.line}) is closed`);
+  read(countOrBuffer: number | ByteBuffer): ArrayBuffer | undefined {
+    this.assertOpen();
+    if (typeof countOrBuffer === 'number') {
+      const bytes = new Uint8Array(countOrBuffer);
+      this.side.exchange(bytes);
+      return bytes.buffer;
     }
-  };
+    const bytes = bytesOf(countOrBuffer);
+    bytes.fill(0);
+    this.side.exchange(bytes);
+    return undefined;
+  }
+
+  flush(): void {
+    this.assertOpen();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.side.closeSpi();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('SPI is closed');
+  }
+}
+
+/** Every chip's Digital objects are of this one class (bound-constructor.ts). */
+class PinSideDigital implements EmulatedDigital {
+  private readonly line: Line;
+  private closed = false;
+
+  constructor(
+    private readonly side: PinSide,
+    options: EmulatedDigitalOptions,
+  ) {
+    if (options.onReadable !== undefined && !options.edge) throw new TypeError('edge is required with onReadable');
+    this.line = side.claim(options);
+    const onReadable = options.onReadable;
+    if (onReadable) side.watch(this.line, () => this.closed || onReadable.call(this));
+  }
+
+  read(): 0 | 1 {
+    this.assertOpen();
+    return this.side.readLine(this.line);
+  }
+
+  write(value: number): void {
+    this.assertOpen();
+    this.side.writeLine(this.line, value ? 1 : 0);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.side.watch(this.line, null);
+    this.side.release(this.line);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`Digital (${this.line}) is closed`);
+  }
 }
