@@ -71,8 +71,11 @@ async function build(options: BuildOptions, io: CliIo): Promise<number> {
   };
   progress('board', describeBoard(board));
 
-  // Loaded here, not with the CLI: both load the TypeScript compiler, over half a second.
-  const [{ bundleDeviceDependencies }, { checkManifest }] = await Promise.all([import('../build/bundle-deps.js'), import('../build/manifest-check.js')]);
+  // Loaded here, not with the CLI: both load the TypeScript compiler, over half a second. One after the
+  // other: Jest's ES-module loader (the tests run this command in-process) can fail two imports that
+  // share modules and start together, with "request for 'node:fs' is not in cache".
+  const { bundleDeviceDependencies } = await import('../build/bundle-deps.js');
+  const { checkManifest } = await import('../build/manifest-check.js');
   const deps = await bundleDeviceDependencies({ root: ROOT, outDir: join(ROOT, 'build') });
   progress('deps', `${deps.entries.map(({ file }) => shown(file)).join(', ')}, ${deps.chunks.length} shared chunk${deps.chunks.length === 1 ? '' : 's'}; ES modules, class fields lowered`);
 

@@ -43,8 +43,10 @@ async function verify(options: VerifyOptions, io: CliIo): Promise<number> {
   if (!existsSync(options.db)) throw new CliError(`${options.db}: no such database`);
   const { config } = checkedConfig(options.config);
   const nowMs = parseNow(options.now);
-  // The database and the verifier load when used, not with every covey command.
-  const [{ SqliteStore }, { VerifierRunner }] = await Promise.all([import('../oracle/store/sqlite-store.js'), import('../oracle/verifier/runner.js')]);
+  // The database and the verifier load when used, not with every covey command; one after the other, as
+  // in build.ts (Jest's ES-module loader can fail two imports that share modules and start together).
+  const { SqliteStore } = await import('../oracle/store/sqlite-store.js');
+  const { VerifierRunner } = await import('../oracle/verifier/runner.js');
   const store = SqliteStore.open(options.db, { backgroundCheckpoints: true });
   try {
     const runner = new VerifierRunner({ store, config, clock: systemClock() });
