@@ -19,7 +19,7 @@ import { ListArena } from './list-arena.js';
 export const RECEIVER_CACHE_BUDGET = 32 * 1024 * 1024;
 
 export class ReceiverSearch {
-  private readonly grid: SpatialGrid<Member> | null;
+  private readonly grid: SpatialGrid | null;
   /** Every station ever attached, when there is no grid. */
   private readonly members: Member[] = [];
   /** The stations added and not removed, at their indices: found stations are put in order by number. */
@@ -34,7 +34,7 @@ export class ReceiverSearch {
 
   /** `cellSizeM` for the grid, or null to test every station. */
   constructor(cellSizeM: number | null) {
-    this.grid = cellSizeM === null ? null : new SpatialGrid<Member>(cellSizeM);
+    this.grid = cellSizeM === null ? null : new SpatialGrid(cellSizeM);
   }
 
   add(member: Member): void {

@@ -6,14 +6,13 @@
  * circle, clipped to the rectangle of cells that ever held an item; when that is still more cells than
  * are occupied (a range much larger than the cells), it visits the occupied cells instead. Each item in
  * a visited cell is then tested against the circle with the same arithmetic a search of every item would
- * use (`withinRange`), so the grid returns exactly that search's items, in cell order.
+ * use (`withinRange`), so the grid returns exactly that search's items, in cell order, by their indices.
  *
- * Each cell keeps its items' coordinates and indices beside them, copied at insertion, in arrays of
- * plain numbers that V8 stores unboxed and side by side. The test reads those rather than the items,
- * and `withinIndices` answers without touching an item at all: an item's coordinate fields each point
- * to a number of its own elsewhere in the heap, and with thousands of items in range, fetching them was
- * most of a query's time. So an item must be removed before its coordinates change, and inserted again
- * after.
+ * Each cell keeps only its items' coordinates and indices, copied at insertion, in arrays of plain
+ * numbers that V8 stores unboxed and side by side, and a query never touches an item: an item's
+ * coordinate fields each point to a number of its own elsewhere in the heap, and with thousands of items
+ * in range, fetching them was most of a query's time. So an item must be removed before its
+ * coordinates change, and inserted again after.
  * No Node APIs.
  */
 
@@ -38,16 +37,15 @@ export function withinRange(item: Located, xM: number, yM: number, rangeM: numbe
   return dx * dx + dy * dy <= rangeM * rangeM;
 }
 
-/** The items in one cell, and their coordinates and indices at insertion (same positions). */
-interface Cell<T> {
-  readonly items: T[];
+/** The items in one cell: their indices, and their coordinates at insertion (same positions). */
+interface Cell {
+  readonly indices: number[];
   readonly xs: number[];
   readonly ys: number[];
-  readonly indices: number[];
 }
 
-export class SpatialGrid<T extends Indexed> {
-  private readonly cells = new Map<number, Cell<T>>();
+export class SpatialGrid {
+  private readonly cells = new Map<number, Cell>();
   private minCx = Infinity;
   private maxCx = -Infinity;
   private minCy = Infinity;
@@ -62,19 +60,18 @@ export class SpatialGrid<T extends Indexed> {
     return this.count;
   }
 
-  insert(item: T): void {
+  insert(item: Indexed): void {
     const cx = this.cell(item.xM);
     const cy = this.cell(item.yM);
     const key = packKey(cx, cy);
     let cell = this.cells.get(key);
     if (cell === undefined) {
-      cell = { items: [], xs: [], ys: [], indices: [] };
+      cell = { indices: [], xs: [], ys: [] };
       this.cells.set(key, cell);
     }
-    cell.items.push(item);
+    cell.indices.push(item.index);
     cell.xs.push(item.xM);
     cell.ys.push(item.yM);
-    cell.indices.push(item.index);
     this.count++;
     if (cx < this.minCx) this.minCx = cx;
     if (cx > this.maxCx) this.maxCx = cx;
@@ -83,35 +80,28 @@ export class SpatialGrid<T extends Indexed> {
   }
 
   /** Removes `item`, which must be where it was inserted; false if it is not in the grid. */
-  remove(item: T): boolean {
+  remove(item: Indexed): boolean {
     const key = packKey(this.cell(item.xM), this.cell(item.yM));
     const cell = this.cells.get(key);
-    const at = cell ? cell.items.indexOf(item) : -1;
+    const at = cell ? cell.indices.indexOf(item.index) : -1;
     if (!cell || at < 0) return false;
-    cell.items.splice(at, 1);
+    cell.indices.splice(at, 1);
     cell.xs.splice(at, 1);
     cell.ys.splice(at, 1);
-    cell.indices.splice(at, 1);
-    if (cell.items.length === 0) this.cells.delete(key);
+    if (cell.indices.length === 0) this.cells.delete(key);
     this.count--;
     return true;
   }
 
-  /** Appends to `out` every item within `rangeM` of (xM, yM), and returns `out`. */
-  within(xM: number, yM: number, rangeM: number, out: T[]): T[] {
-    for (const cell of this.cellsNear(xM, yM, rangeM)) collect(cell, cell.items, xM, yM, rangeM, out);
-    return out;
-  }
-
-  /** Appends to `out` the index of every item within `rangeM` of (xM, yM), in the order `within` gives, and returns `out`. */
+  /** Appends to `out` the index of every item within `rangeM` of (xM, yM), and returns `out`. */
   withinIndices(xM: number, yM: number, rangeM: number, out: number[]): number[] {
-    for (const cell of this.cellsNear(xM, yM, rangeM)) collect(cell, cell.indices, xM, yM, rangeM, out);
+    for (const cell of this.cellsNear(xM, yM, rangeM)) collect(cell, xM, yM, rangeM, out);
     return out;
   }
 
   /** The cells a query of `rangeM` around (xM, yM) must test, in the order it tests them. */
-  private cellsNear(xM: number, yM: number, rangeM: number): Cell<T>[] {
-    const near: Cell<T>[] = [];
+  private cellsNear(xM: number, yM: number, rangeM: number): Cell[] {
+    const near: Cell[] = [];
     if (this.count === 0 || !(rangeM >= 0)) return near;
     // The circle test rounds; a nanometre-scale pad keeps an item it accepts inside the visited cells.
     const reach = rangeM + (Math.abs(xM) + Math.abs(yM) + rangeM) * 1e-9 + 1e-9;
@@ -150,16 +140,13 @@ function packKey(cx: number, cy: number): number {
   return (cx + CELL_LIMIT) * KEY_STRIDE + (cy + CELL_LIMIT);
 }
 
-/**
- * Appends `values[i]` (the cell's items, or their indices) for each item within `rangeM` of (xM, yM):
- * `withinRange`'s arithmetic, on the kept coordinates.
- */
-function collect<V>(cell: Cell<unknown>, values: readonly V[], xM: number, yM: number, rangeM: number, out: V[]): void {
-  const { xs, ys } = cell;
+/** Appends the index of each of the cell's items within `rangeM` of (xM, yM): `withinRange`'s arithmetic, on the kept coordinates. */
+function collect(cell: Cell, xM: number, yM: number, rangeM: number, out: number[]): void {
+  const { indices, xs, ys } = cell;
   const rangeSquared = rangeM * rangeM;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < indices.length; i++) {
     const dx = xs[i] - xM;
     const dy = ys[i] - yM;
-    if (dx * dx + dy * dy <= rangeSquared) out.push(values[i]);
+    if (dx * dx + dy * dy <= rangeSquared) out.push(indices[i]);
   }
 }
