@@ -16,6 +16,7 @@ import { openRadio } from '../../hal/drivers/open-radio.js';
 import type { Gps, Http } from '../../src/ports.js';
 import { Hotspot, type HotspotPorts } from '../../src/hotspot.js';
 import { parseSettings } from '../../src/settings.js';
+import { simulationSigner } from '../../tools/crypto/native-ed25519.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 import { oracleClockFrom } from '../../tools/oracle/clock.js';
 import { Oracle } from '../../tools/oracle/oracle.js';
@@ -87,7 +88,8 @@ export class SimWorld {
   private readonly verifier = new CachingVerifier(new SodiumVerifier());
   /** What the hotspots signed, so the oracle need not check it again, nor the hotspots a beacon (signature-ledger.ts). */
   readonly ledger = new SignatureLedger({ beaconChecks: this.verifier });
-  private readonly createSigner = this.ledger.recording(createSodiumSigner);
+  /** The hotspots sign with the C signer where it is built (simulated keys only; native-ed25519.ts says why). */
+  private readonly createSigner = this.ledger.recording(simulationSigner);
   private readonly releaseLock: () => void;
   private server: RunningServer | undefined;
   private oracleClosed: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 /**
  * covey's own ed25519 verifier in C (tools/crypto/native/) against libsodium, on many keys and messages,
- * valid and tampered, and its build script. The edge cases and the properties every verifier shares are
+ * valid and tampered; the simulator's signer in the same module against libsodium's signatures and
+ * RFC 8032's; and the build script. The edge cases and the properties every verifier shares are
  * in tests/proofs/signature-agreement.test.ts, which includes this one when it is built.
  *
  * CI must build it (npm ci runs tools/crypto/native/build.mjs), so there these tests fail when it is
@@ -15,9 +16,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { verifyAll, type SignatureJob } from '../../tools/crypto/batch-verify.js';
-import { NATIVE_MODULE_PATH, NativeVerifier, verifierInUse } from '../../tools/crypto/native-ed25519.js';
+import { readFileSync } from 'node:fs';
+import { NATIVE_MODULE_PATH, NativeVerifier, simulationSigner, verifierInUse } from '../../tools/crypto/native-ed25519.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 import { seedFor } from '../support/keys.js';
+import { fromHex, toHex } from '../../proofs/index.js';
 
 const inUse = verifierInUse();
 const available = inUse.name === 'covey-native';
@@ -190,6 +193,70 @@ describeBuilt(available ? `the native verifier (${NATIVE_MODULE_PATH})` : `the n
   });
 });
 
+describeBuilt(available ? 'the simulation signer (native)' : `the simulation signer: SKIPPED, not built (${inUse.reason})`, () => {
+  test('gives RFC 8032\'s public keys and signatures for its test vectors', () => {
+    const { vectors } = JSON.parse(readFileSync(join(process.cwd(), 'tests', 'vectors', 'rfc8032-ed25519.json'), 'utf8')) as {
+      vectors: { name: string; secretKey: string; publicKey: string; message: string; signature: string }[];
+    };
+    expect(vectors.length).toBeGreaterThanOrEqual(4);
+    for (const vector of vectors) {
+      const signer = simulationSigner(fromHex(vector.secretKey));
+      expect([vector.name, toHex(signer.publicKey)]).toEqual([vector.name, vector.publicKey]);
+      expect([vector.name, toHex(signer.sign(fromHex(vector.message)))]).toEqual([vector.name, vector.signature]);
+    }
+  });
+
+  test('signs as libsodium does: random seeds and messages of 0 to 400 bytes (property)', () => {
+    // Lengths across SHA-512's block edges: the nonce hashes 32 bytes before the message, the challenge 64.
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 400 }), (seed, message) => {
+        const ours = simulationSigner(seed);
+        const theirs = createSodiumSigner(seed);
+        expect(toHex(ours.publicKey)).toBe(toHex(theirs.publicKey));
+        expect(toHex(ours.sign(message))).toBe(toHex(theirs.sign(message)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('every message length around the hash blocks, and views into larger buffers', () => {
+    const seed = seedFor('block edges');
+    const [ours, theirs] = [simulationSigner(seed), createSodiumSigner(seed)];
+    const pool = Uint8Array.from({ length: 400 }, (_, i) => (i * 31 + 7) & 0xff);
+    for (let length = 0; length <= 260; length++) {
+      const message = pool.subarray(3, 3 + length);
+      expect([length, toHex(ours.sign(message))]).toEqual([length, toHex(theirs.sign(message))]);
+    }
+    expect(sodium.verify(ours.sign(pool), pool, ours.publicKey)).toBe(true);
+  });
+
+  test('refuses a seed of the wrong size and a message that is not bytes, as the libsodium signer does', () => {
+    expect(() => simulationSigner(new Uint8Array(31))).toThrow(RangeError);
+    const signer = simulationSigner(seedFor('arguments'));
+    expect(() => signer.sign('text' as unknown as Uint8Array)).toThrow(TypeError);
+    const native = createRequire(import.meta.url)(NATIVE_MODULE_PATH) as {
+      signingKey(seed: Uint8Array): ArrayBuffer; sign(key: ArrayBuffer, message: Uint8Array, signature: Uint8Array): void; signingKeySize: number;
+    };
+    const key = native.signingKey(seedFor('arguments'));
+    expect(key.byteLength).toBe(native.signingKeySize);
+    const message = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return null;
+    };
+    expect(message(() => native.signingKey(new Uint8Array(33)))).toBe('seed must be 32 bytes');
+    expect(message(() => native.sign(new ArrayBuffer(95), new Uint8Array(1), new Uint8Array(64)))).toBe(`key must be ${native.signingKeySize} bytes`);
+    expect(message(() => native.sign(key, [1, 2] as unknown as Uint8Array, new Uint8Array(64)))).toBe('message must be a Uint8Array');
+    expect(message(() => native.sign(key, new Uint8Array(1), new Uint8Array(63)))).toBe('signature must be 64 bytes');
+    const signature = new Uint8Array(64);
+    expect(message(() => native.sign(key, new Uint8Array(0), signature))).toBeNull();
+    expect(toHex(signature)).toBe(toHex(createSodiumSigner(seedFor('arguments')).sign(new Uint8Array(0))));
+  });
+});
+
 describe('tools/crypto/native/build.mjs', () => {
   let dir: string;
   beforeAll(() => {
@@ -205,7 +272,7 @@ describe('tools/crypto/native/build.mjs', () => {
     const lenient = build(out, { CC: join(dir, 'no-such-cc') });
     expect(lenient.status).toBe(0);
     expect(lenient.stderr).toMatch(/no C compiler .*build-essential/);
-    expect(lenient.stderr).toMatch(/verify signatures with libsodium instead/);
+    expect(lenient.stderr).toMatch(/sign and verify with libsodium instead/);
     expect(build(out, { CC: join(dir, 'no-such-cc') }, '--strict').status).toBe(1);
   });
 

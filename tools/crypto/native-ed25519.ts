@@ -2,7 +2,8 @@
  * The oracle's ed25519 verifier: covey's own, in C (tools/crypto/native/), about two and a half times as
  * fast as libsodium on the oracle's work (docs/oracle.md, Signature checks), with libsodium as the
  * fallback wherever the C module was not built (no compiler at install, Windows) or
- * COVEY_VERIFIER=libsodium asks for it.
+ * COVEY_VERIFIER=libsodium asks for it. The same module signs for the simulator's hotspots
+ * (simulationSigner, below), with the same fallback.
  *
  * It answers exactly as the other verifiers do (tests/proofs/signature-agreement.test.ts): covey's
  * encoding rules first (proofs/ed25519-rules.ts), then the cofactorless equation, encode([S]B − [k]A)
@@ -13,9 +14,9 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import sodium from 'sodium-native';
-import { assertBytes, encodingViolation, type Verifier } from '../../proofs/index.js';
+import { assertBytes, encodingViolation, type Signer, type Verifier } from '../../proofs/index.js';
 import type { BatchVerifier, SignatureJob } from './batch-verify.js';
-import { SodiumVerifier } from './sodium-ed25519.js';
+import { createSodiumSigner, SodiumVerifier } from './sodium-ed25519.js';
 
 /** build/native/covey_ed25519.node, as tools/crypto/native/build.mjs makes it. */
 interface NativeEd25519 {
@@ -26,6 +27,11 @@ interface NativeEd25519 {
   /** verify() for n signatures (64 bytes each) and k's (32 each), 1 or 0 into results: one field inversion for all. */
   verifyMany(keys: readonly ArrayBuffer[], signatures: Uint8Array, ks: Uint8Array, results: Uint8Array): void;
   readonly keySize: number;
+  /** What signing needs of a 32-byte seed: the secret scalar, the nonce prefix, then the public key. */
+  signingKey(seed: Uint8Array): ArrayBuffer;
+  /** Writes the signature R ‖ S of message into signature (64 bytes). */
+  sign(key: ArrayBuffer, message: Uint8Array, signature: Uint8Array): void;
+  readonly signingKeySize: number;
 }
 
 export const NATIVE_MODULE_PATH = fileURLToPath(new URL('../../build/native/covey_ed25519.node', import.meta.url));
@@ -138,6 +144,31 @@ export class NativeVerifier implements BatchVerifier {
     }
     return key;
   }
+}
+
+/**
+ * The simulator's signer: the C module's where it is built, about one and a half times as fast as
+ * libsodium's (docs/simulator.md, Speed), and libsodium's otherwise; the same signatures either way
+ * (ed25519 signatures are deterministic, RFC 8032 §5.1.6; tests/tools/native-ed25519.test.ts).
+ *
+ * For simulated keys only: the C signer's time depends on the secret (tools/crypto/native/ed25519-sign.c
+ * explains), which is harmless for keys that a scenario's seed makes and that protect nothing. The oracle
+ * and the firmware sign with constant-time code.
+ */
+export function simulationSigner(seed: Uint8Array): Signer {
+  if (!('module' in loaded)) return createSodiumSigner(seed);
+  assertBytes(seed, 32, 'seed');
+  const native = loaded.module;
+  const key = native.signingKey(seed);
+  const publicKey = new Uint8Array(key.slice(native.signingKeySize - 32));
+  return {
+    publicKey,
+    sign: (message: Uint8Array) => {
+      const signature = new Uint8Array(64);
+      native.sign(key, assertBytes(message, undefined, 'message'), signature);
+      return signature;
+    },
+  };
 }
 
 /** The native verifier where it is built, libsodium's otherwise: the same answers either way. */

@@ -1,11 +1,16 @@
 /*
- * The Node-API face of ed25519-verify.c, loaded by tools/crypto/native-ed25519.ts:
+ * The Node-API face of ed25519-verify.c and ed25519-sign.c, loaded by tools/crypto/native-ed25519.ts:
  *
  *   prepareKey(publicKey: Uint8Array(32)): ArrayBuffer | null   a key's multiples; null if not a point
  *   verify(key: ArrayBuffer, signature: Uint8Array(64), k: Uint8Array(32)): boolean
  *   verifyMany(keys: ArrayBuffer[], signatures: Uint8Array(64n), ks: Uint8Array(32n), results: Uint8Array(n)): void
  *                                                               the same for n signatures, 1 or 0 in results
  *   keySize: number                                             bytes of a prepared key
+ *   signingKey(seed: Uint8Array(32)): ArrayBuffer               what signing needs of a seed (ed25519-sign.h);
+ *                                                               its last 32 bytes are the public key
+ *   sign(key: ArrayBuffer, message: Uint8Array, signature: Uint8Array(64)): void
+ *                                                               the signature, written into `signature`
+ *   signingKeySize: number                                      bytes of a signing key
  *
  * Arguments of the wrong type or length throw a TypeError.
  */
@@ -14,10 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ed25519-sign.h"
 #include "ed25519-verify.h"
 
-/* The bytes of a typed array (or ArrayBuffer) argument of exactly `length` bytes, or NULL after throwing. */
-static uint8_t *bytes_arg(napi_env env, napi_value value, size_t length, const char *name) {
+/*
+ * The bytes of a Uint8Array (or ArrayBuffer) argument, or NULL after throwing: exactly `length` bytes,
+ * or any number when `length` is ANY_LENGTH, which then come back in *size_out.
+ */
+#define ANY_LENGTH SIZE_MAX
+static uint8_t *sized_bytes_arg(napi_env env, napi_value value, size_t length, const char *name, size_t *size_out) {
   void *data = NULL;
   size_t size = 0;
   bool is_typed = false, is_buffer = false;
@@ -33,13 +43,21 @@ static uint8_t *bytes_arg(napi_env env, napi_value value, size_t length, const c
     napi_is_arraybuffer(env, value, &is_buffer);
     if (is_buffer) napi_get_arraybuffer_info(env, value, &data, &size);
   }
-  if ((!is_typed && !is_buffer) || size != length || data == NULL) {
+  /* An empty array may have no storage: any non-null pointer will do, as nothing is read from it. */
+  if ((is_typed || is_buffer) && size == 0 && length == ANY_LENGTH) data = size_out;
+  if ((!is_typed && !is_buffer) || (length != ANY_LENGTH && size != length) || data == NULL) {
     char message[96];
-    snprintf(message, sizeof message, "%s must be %zu bytes", name, length);
+    if (length == ANY_LENGTH) snprintf(message, sizeof message, "%s must be a Uint8Array", name);
+    else snprintf(message, sizeof message, "%s must be %zu bytes", name, length);
     napi_throw_type_error(env, NULL, message);
     return NULL;
   }
+  if (size_out != NULL) *size_out = size;
   return data;
+}
+
+static uint8_t *bytes_arg(napi_env env, napi_value value, size_t length, const char *name) {
+  return sized_bytes_arg(env, value, length, name, NULL);
 }
 
 /* The call's first `count` arguments into argv; false after throwing `usage` when there are fewer. */
@@ -114,6 +132,37 @@ static napi_value verify_many(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value signing_key(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, 1, argv, "signingKey(seed)")) return NULL;
+  const uint8_t *seed = bytes_arg(env, argv[0], 32, "seed");
+  if (seed == NULL) return NULL;
+  void *data;
+  napi_value result;
+  if (napi_create_arraybuffer(env, sizeof(struct ed25519_signing_key), &data, &result) != napi_ok) return NULL;
+  if (!ed25519_signing_key((struct ed25519_signing_key *)data, seed)) {
+    napi_throw_error(env, NULL, "signingKey: the module's constants are not ready");
+    return NULL;
+  }
+  return result;
+}
+
+static napi_value sign(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, 3, argv, "sign(key, message, signature)")) return NULL;
+  const uint8_t *key = bytes_arg(env, argv[0], sizeof(struct ed25519_signing_key), "key");
+  if (key == NULL) return NULL;
+  size_t length = 0;
+  const uint8_t *message = sized_bytes_arg(env, argv[1], ANY_LENGTH, "message", &length);
+  if (message == NULL) return NULL;
+  uint8_t *signature = bytes_arg(env, argv[2], 64, "signature");
+  if (signature == NULL) return NULL;
+  if (!ed25519_sign(signature, (const struct ed25519_signing_key *)key, message, length)) {
+    napi_throw_error(env, NULL, "sign: the module's constants are not ready");
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   if (!ed25519_init()) {
     napi_throw_error(env, NULL, "covey ed25519: the curve constants failed their self-check");
@@ -128,6 +177,12 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "verifyMany", fn);
   napi_create_uint32(env, (uint32_t)ed25519_key_size(), &size);
   napi_set_named_property(env, exports, "keySize", size);
+  napi_create_function(env, "signingKey", NAPI_AUTO_LENGTH, signing_key, NULL, &fn);
+  napi_set_named_property(env, exports, "signingKey", fn);
+  napi_create_function(env, "sign", NAPI_AUTO_LENGTH, sign, NULL, &fn);
+  napi_set_named_property(env, exports, "sign", fn);
+  napi_create_uint32(env, (uint32_t)sizeof(struct ed25519_signing_key), &size);
+  napi_set_named_property(env, exports, "signingKeySize", size);
   return exports;
 }
 

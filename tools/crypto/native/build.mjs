@@ -1,9 +1,11 @@
-// Builds covey's host ed25519 verifier (ed25519-verify.c, binding.c) into build/native/covey_ed25519.node
-// with the C compiler and Node's own Node-API headers, offline. npm runs it after install (postinstall);
+// Builds covey's host ed25519 verifier and the simulator's signer (ed25519-verify.c, ed25519-sign.c,
+// binding.c) into build/native/covey_ed25519.node with the C compiler and Node's own Node-API headers,
+// offline. npm runs it after install (postinstall);
 // `npm run build:native` runs it by hand. It rebuilds only when a source is newer than the module.
 //
-// The module is optional: without it the oracle and the simulator verify with libsodium
-// (tools/crypto/native-ed25519.ts says which is in use), about two and a half times slower. So this
+// The module is optional: without it the oracle and the simulator verify, and the simulator's hotspots
+// sign, with libsodium (tools/crypto/native-ed25519.ts says which is in use): the same signatures and
+// answers, verifying about two and a half times slower and signing about one and a half. So this
 // script never fails an install: when it cannot build, it says why and what to install, and exits 0.
 // With --strict it exits 1 instead, for CI and for anyone who wants to know.
 import { spawnSync } from 'node:child_process';
@@ -16,8 +18,8 @@ const SOURCE_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(SOURCE_DIR, '..', '..', '..');
 /** Where the module goes: build/native/, or $COVEY_NATIVE_OUT (the build's own tests use that). */
 const MODULE_PATH = process.env.COVEY_NATIVE_OUT || join(ROOT, 'build', 'native', 'covey_ed25519.node');
-const SOURCES = ['ed25519-verify.c', 'binding.c'].map((name) => join(SOURCE_DIR, name));
-const HEADERS = ['ed25519-verify.h'].map((name) => join(SOURCE_DIR, name));
+const SOURCES = ['ed25519-verify.c', 'ed25519-sign.c', 'binding.c'].map((name) => join(SOURCE_DIR, name));
+const HEADERS = ['ed25519-verify.h', 'ed25519-sign.h'].map((name) => join(SOURCE_DIR, name));
 const strict = process.argv.includes('--strict');
 
 function say(line) {
@@ -26,7 +28,7 @@ function say(line) {
 
 function giveUp(line) {
   process.stderr.write(`covey-ed25519: ${line}\n`);
-  process.stderr.write('covey-ed25519: the oracle and the simulator will verify signatures with libsodium instead (slower, same answers)\n');
+  process.stderr.write('covey-ed25519: the oracle and the simulator will sign and verify with libsodium instead (slower, same signatures and answers)\n');
   process.exit(strict ? 1 : 0);
 }
 

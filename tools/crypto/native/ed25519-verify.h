@@ -30,4 +30,10 @@ int ed25519_verify_prepared(const struct ed25519_key *key, const uint8_t signatu
  */
 int ed25519_verify_many(const struct ed25519_key *const *keys, const uint8_t *signatures, const uint8_t *ks, size_t n, uint8_t *results);
 
+/*
+ * encode([s]B) for a 32-byte little-endian scalar below 2^253, into out; 0 when s is larger or the
+ * constants are not ready. Variable-time: for the simulator's signer only (ed25519-sign.c).
+ */
+int ed25519_base_multiply(uint8_t out[32], const uint8_t s[32]);
+
 #endif
