@@ -18,6 +18,9 @@
  * crypto_sign_verify_detached, most of it from the doublings, the rest from the shared inversion and
  * from fetching a key's multiples ahead of use (an oracle's thousands of keys are rarely in cache).
  *
+ * ed25519_base_multiply, near the end, is the simulator's signer's [r]B (ed25519-sign.c), from a table
+ * of its own made at load with the rest (about 7 ms in all).
+ *
  * Nothing here is secret: verification is variable-time by design, as in every ed25519 verifier.
  * The encoding rules (canonical S, canonical A and R, neither of small order) are the caller's
  * (proofs/ed25519-rules.ts); this file adds only that A must decode to a curve point.
