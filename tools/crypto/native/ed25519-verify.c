@@ -19,7 +19,7 @@
  * from fetching a key's multiples ahead of use (an oracle's thousands of keys are rarely in cache).
  *
  * ed25519_base_multiply, near the end, is the simulator's signer's [r]B (ed25519-sign.c), from a table
- * of its own made at load with the rest (about 7 ms in all).
+ * of its own made on its first use, so that an oracle, which never signs with it, neither makes nor holds it.
  *
  * Nothing here is secret: verification is variable-time by design, as in every ed25519 verifier.
  * The encoding rules (canonical S, canonical A and R, neither of small order) are the caller's
@@ -452,7 +452,7 @@ struct ed25519_key {
 static ge_affine base_multiples[PIECES][B_ENTRIES];
 /*
  * The signer's own multiples of B (ed25519_base_multiply): the same odd multiples, but for 64 pieces
- * 4 bits apart, so that [s]B takes 4 doublings instead of 32. 480 KiB.
+ * 4 bits apart, so that [s]B takes 4 doublings instead of 32. 480 KiB, filled on first use.
  */
 #ifndef SIGN_PIECES
 #define SIGN_PIECES 64
@@ -524,6 +524,17 @@ int ed25519_init(void) {
   return ready;
 }
 
+/* B: y = 4/5, x even (RFC 8032 §5.1), checked to encode back to itself; 0 if it does not. */
+static int base_point(ge_p3 *b) {
+  uint8_t encoded[32];
+  memset(encoded, 0x66, 32);
+  encoded[0] = 0x58;
+  if (!ge_frombytes(b, encoded)) return 0;
+  uint8_t again[32];
+  ge_tobytes(again, b);
+  return memcmp(again, encoded, 32) == 0;
+}
+
 static int compute_constants(void) {
   fe t, n;
   /* d = −121665/121666 */
@@ -542,17 +553,22 @@ static int compute_constants(void) {
   fe_set(n, 1);
   fe_neg(n, n);
   if (!fe_equal(t, n)) return 0;
-  /* B: y = 4/5, x even (RFC 8032 §5.1). */
-  uint8_t encoded[32];
-  memset(encoded, 0x66, 32);
-  encoded[0] = 0x58;
   ge_p3 b;
-  if (!ge_frombytes(&b, encoded)) return 0;
-  uint8_t again[32];
-  ge_tobytes(again, &b);
-  if (memcmp(again, encoded, 32) != 0) return 0;
-  return piece_multiples(&base_multiples[0][0], b, PIECES, ROWS, B_ENTRIES)
-      && piece_multiples(&signing_multiples[0][0], b, SIGN_PIECES, SIGN_ROWS, SIGN_ENTRIES);
+  return base_point(&b) && piece_multiples(&base_multiples[0][0], b, PIECES, ROWS, B_ENTRIES);
+}
+
+/* The signer's table, once per process, on the first signature or signing key; 1 when it is ready. */
+static int signing_ready = 0;
+
+static void make_signing_table(void) {
+  ge_p3 b;
+  signing_ready = ready && base_point(&b) && piece_multiples(&signing_multiples[0][0], b, SIGN_PIECES, SIGN_ROWS, SIGN_ENTRIES);
+}
+
+static int signing_table(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, make_signing_table);
+  return signing_ready;
 }
 
 static void prefetch_entry(const ge_affine *entry) {
@@ -608,7 +624,7 @@ static void verify_point(ge_p3 *acc, const struct ed25519_key *key, const uint8_
  * Variable-time, like everything here; the signer says why that is acceptable for the keys it signs with.
  */
 int ed25519_base_multiply(uint8_t out[32], const uint8_t s[32]) {
-  if (!ready || (s[31] & 0xe0) != 0) return 0;
+  if ((s[31] & 0xe0) != 0 || !signing_table()) return 0;
   int8_t naf[NAF_LEN];
   wnaf(naf, s, SIGN_WIDTH);
   /* The table is large and the simulator's other work evicts it: fetch every entry this scalar uses at once. */
