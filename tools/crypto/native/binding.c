@@ -43,8 +43,9 @@ static uint8_t *sized_bytes_arg(napi_env env, napi_value value, size_t length, c
     napi_is_arraybuffer(env, value, &is_buffer);
     if (is_buffer) napi_get_arraybuffer_info(env, value, &data, &size);
   }
-  /* An empty array may have no storage: any non-null pointer will do, as nothing is read from it. */
-  if ((is_typed || is_buffer) && size == 0 && length == ANY_LENGTH) data = size_out;
+  /* An empty array may have no storage; nothing is read from it, so it gets a place of its own. */
+  static uint8_t nothing[1];
+  if ((is_typed || is_buffer) && size == 0 && length == ANY_LENGTH) data = nothing;
   if ((!is_typed && !is_buffer) || (length != ANY_LENGTH && size != length) || data == NULL) {
     char message[96];
     if (length == ANY_LENGTH) snprintf(message, sizeof message, "%s must be a Uint8Array", name);
