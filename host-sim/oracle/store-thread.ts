@@ -20,7 +20,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { UploadedItem } from '../../tools/oracle/model.js';
-import { InsertChunkWriter } from './insert-chunk.js';
+import { chunkBuffers, InsertChunkWriter } from './insert-chunk.js';
 import type { Answer, Numbered, ToMainBatch, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
 
 /** Items and other messages held before they are sent to the worker together. */
@@ -57,7 +57,8 @@ export class StoreThread {
 
   private constructor(setup: WorkerSetup) {
     this.worker = new Worker(WORKER_URL, { workerData: setup });
-    this.worker.on('message', ({ answers }: ToMainBatch) => {
+    this.worker.on('message', ({ answers, chunk }: ToMainBatch) => {
+      if (chunk !== undefined) this.chunk.recycle(chunk);
       for (const answer of answers) this.receive(answer);
     });
     this.worker.on('error', (error) => this.fail(error));
@@ -166,7 +167,7 @@ export class StoreThread {
     this.heldCount = 0;
     const chunk = this.chunk.size > 0 ? this.chunk.take() : undefined;
     this.insertFrom = 0;
-    const transfer = chunk === undefined ? [] : [chunk.bytes.buffer as ArrayBuffer, chunk.numbers.buffer as ArrayBuffer, chunk.extra.buffer as ArrayBuffer];
+    const transfer = chunk === undefined ? [] : chunkBuffers(chunk);
     this.worker.postMessage({ batch, chunk } satisfies ToWorkerBatch, transfer);
   }
 

@@ -44,7 +44,11 @@ export type Answer =
   /** A message that asked for no answer failed: the worker writes nothing more. */
   | { readonly failure: string };
 
-/** What the worker posts: its answers to one batch, in order, once it has handled the whole batch. */
+/**
+ * What the worker posts: its answers to one batch, in order, once it has handled the whole batch, and the
+ * batch's chunk, read and done with, for its buffers to be written again.
+ */
 export interface ToMainBatch {
   readonly answers: readonly Answer[];
+  readonly chunk?: InsertChunk;
 }

@@ -7,7 +7,7 @@ import type { OracleClock } from '../../tools/oracle/clock.js';
 import { hexOf } from '../../tools/oracle/hex.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
 import { VerifierRunner } from '../../tools/oracle/verifier/runner.js';
-import { readInsertChunk, type InsertChunk } from './insert-chunk.js';
+import { chunkBuffers, readInsertChunk, type InsertChunk } from './insert-chunk.js';
 import type { Answer, Numbered, ToMainBatch, ToWorker, ToWorkerBatch, WorkerSetup } from './store-wire.js';
 
 const setup = workerData as WorkerSetup;
@@ -34,7 +34,7 @@ let answers: Answer[] = [];
 
 port.on('message', ({ batch, chunk }: ToWorkerBatch) => {
   for (const message of batch) queue = queue.then(() => handle(message, chunk));
-  queue = queue.then(postAnswers);
+  queue = queue.then(() => postAnswers(chunk));
 });
 
 async function handle(message: Numbered, chunk: InsertChunk | undefined): Promise<void> {
@@ -46,7 +46,7 @@ async function handle(message: Numbered, chunk: InsertChunk | undefined): Promis
     const value = await act(message, chunk);
     if (message.id !== 0) answer({ id: message.id, value });
     if (message.op === 'close') {
-      postAnswers();
+      postAnswers(undefined);
       port.close();
     }
   } catch (error) {
@@ -103,8 +103,10 @@ function answer(message: Answer): void {
   answers.push(message);
 }
 
-function postAnswers(): void {
-  if (answers.length === 0) return;
-  port.postMessage({ answers } satisfies ToMainBatch);
+/** Posts the answers to a batch, and hands its chunk's buffers back to be written again (insert-chunk.ts). */
+function postAnswers(chunk: InsertChunk | undefined): void {
+  if (answers.length === 0 && chunk === undefined) return;
+  if (chunk === undefined) port.postMessage({ answers } satisfies ToMainBatch);
+  else port.postMessage({ answers, chunk } satisfies ToMainBatch, chunkBuffers(chunk));
   answers = [];
 }

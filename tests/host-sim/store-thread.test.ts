@@ -13,7 +13,7 @@ import type { UploadedItem } from '../../tools/oracle/model.js';
 import { SqliteStore } from '../../tools/oracle/store/sqlite-store.js';
 import type { OracleStore } from '../../tools/oracle/store/store.js';
 import { VerifierRunner, type OracleJudge } from '../../tools/oracle/verifier/runner.js';
-import { InsertChunkWriter, readInsertChunk } from '../../host-sim/oracle/insert-chunk.js';
+import { chunkBuffers, InsertChunkWriter, readInsertChunk } from '../../host-sim/oracle/insert-chunk.js';
 import { ItemKeySet, ItemTable } from '../../host-sim/oracle/item-keys.js';
 import { MirrorStore } from '../../host-sim/oracle/mirror-store.js';
 import { RemoteJudge } from '../../host-sim/oracle/remote-judge.js';
@@ -83,15 +83,27 @@ test('items of every kind, from several uploaders, come out of a chunk as they w
   expect(writer.size).toBe(700);
   const chunk = writer.take();
   expect(writer.size).toBe(0);
-  // The writer keeps its buffers for what comes next: the chunk taken must not see it.
+  // The chunk keeps the writer's buffers; what the writer writes next must not reach it.
   writer.add(many.slice(0, 50).reverse(), fresh.slice(0, 50).map((f) => !f));
   const read = readInsertChunk(chunk);
   expect(read.fresh).toEqual(fresh);
   expect(read.items.map(plain)).toEqual(many.map(plain));
-  expect(chunk.bytes.byteLength).toBe(chunk.bytes.buffer.byteLength);
-  const next = readInsertChunk(writer.take());
-  expect(next.items.map(plain)).toEqual(many.slice(0, 50).reverse().map(plain));
+  const next = writer.take();
+  expect(next.bytes.buffer).not.toBe(chunk.bytes.buffer);
+  expect(readInsertChunk(next).items.map(plain)).toEqual(many.slice(0, 50).reverse().map(plain));
   expect(readInsertChunk(writer.take()).items).toEqual([]);
+
+  // Handed back, the first chunk's buffers take the writer's next items, and the items read from it
+  // before are copies that do not change.
+  const buffers = chunkBuffers(chunk);
+  writer.recycle(chunk);
+  writer.add(many.slice(0, 10), fresh.slice(0, 10));
+  const again = writer.take();
+  expect(chunkBuffers(again)).toEqual(buffers);
+  expect(readInsertChunk(again).items.map(plain)).toEqual(many.slice(0, 10).map(plain));
+  expect(read.items.map(plain)).toEqual(many.map(plain));
+  const mismatched = { ...chunk, extra: new Float64Array(3) };
+  expect(() => writer.recycle(mismatched)).toThrow(/room for 1024 items' numbers but 1 items' extras/);
 });
 
 test('the key set answers as a set of (table, time, id) does, through its growth', () => {
