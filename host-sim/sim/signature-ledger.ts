@@ -17,15 +17,16 @@ import { asciiBytes, concatBytes, equalBytes, SignatureDomain, type Signer, type
 
 const CAPACITY = 1 << 18;
 
-/** What a signature was made over, and by whose key. */
+/** A signature, what it was made over, and by whose key. */
 export interface Signed {
+  readonly signature: Uint8Array;
   readonly publicKey: Uint8Array;
   readonly message: Uint8Array;
 }
 
-/** Whether `entry` is for exactly this message and key (its signature being the one it is filed under). */
-export function isFor(entry: Signed, message: Uint8Array, publicKey: Uint8Array): boolean {
-  return equalBytes(entry.publicKey, publicKey) && equalBytes(entry.message, message);
+/** Whether `entry` is for exactly this signature, message and key. */
+export function isFor(entry: Signed, signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return equalBytes(entry.signature, signature) && equalBytes(entry.publicKey, publicKey) && equalBytes(entry.message, message);
 }
 
 /** Where beacon signatures are filed as they are made: the hotspots' beacon-check cache. */
@@ -41,7 +42,7 @@ export interface LedgerOptions {
 }
 
 export class SignatureLedger {
-  private readonly entries = new Map<string, Signed>();
+  private readonly entries = new Map<number, Signed>();
   private readonly tags: readonly Uint8Array[];
   private readonly beaconTag = tagOf(SignatureDomain.Beacon);
   private readonly capacity: number;
@@ -82,7 +83,7 @@ export class SignatureLedger {
       verify: (signature, message, publicKey) => {
         const key = keyOf(signature);
         const entry = this.entries.get(key);
-        if (entry !== undefined && isFor(entry, message, publicKey)) {
+        if (entry !== undefined && isFor(entry, signature, message, publicKey)) {
           this.entries.delete(key);
           this.hits++;
           return true;
@@ -98,15 +99,22 @@ export class SignatureLedger {
   }
 
   private remember(signature: Uint8Array, publicKey: Uint8Array, message: Uint8Array): void {
-    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    // The message is copied: a caller may reuse its buffer.
-    this.entries.set(keyOf(signature), { publicKey, message: Uint8Array.from(message) });
+    const key = keyOf(signature);
+    // A signature whose key another holds takes its place: the one put out is checked for real if asked.
+    if (!this.entries.delete(key) && this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as number);
+    // The message is copied: a caller may reuse its buffer. The signature is the signer's own, made for this.
+    this.entries.set(key, { signature, publicKey, message: message.slice() });
   }
 }
 
-/** A signature as a Map key: one character a byte, without copying it. */
-export function keyOf(signature: Uint8Array): string {
-  return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1');
+/**
+ * Where a signature is filed: 30 bits of its first four bytes, a small integer, rather than a string of
+ * all 64 (which cost a string and its hash for every signature made and checked). Those bytes are the
+ * encoding of a random point, so two signatures share a key only by chance, about once in a billion pairs;
+ * an entry is used only for exactly its own signature, message and key (isFor).
+ */
+export function keyOf(signature: Uint8Array): number {
+  return signature[0] | (signature[1] << 8) | (signature[2] << 16) | ((signature[3] & 0x3f) << 24);
 }
 
 /** What a message signed under `domain` starts with: the domain's name and a zero byte (proofs/signing.ts). */

@@ -4,10 +4,10 @@
  * (signature, message, key) always gets the same answer, so it is worked out once and looked up after
  * that. It cannot change a result, only the time a run takes.
  *
- * Answers are filed under the signature and hold the message and key they were for: a lookup compares
- * those bytes (cheaper than hashing them), and anything that differs is checked for real and takes the
- * place of what was filed. A signature can also be filed as valid when it is made (`file`), so that not
- * even the first hotspot to hear a beacon checks it.
+ * Answers are filed under a few bits of the signature (keyOf) and hold the signature, message and key they
+ * were for: a lookup compares those bytes (cheaper than hashing them), and anything that differs is
+ * checked for real and takes the place of what was filed. A signature can also be filed as valid when it
+ * is made (`file`), so that not even the first hotspot to hear a beacon checks it.
  */
 import type { Verifier } from '../../src/ports.js';
 import { isFor, keyOf, type Signed } from './signature-ledger.js';
@@ -20,7 +20,7 @@ interface Answer extends Signed {
 }
 
 export class CachingVerifier implements Verifier {
-  private readonly answers = new Map<string, Answer>();
+  private readonly answers = new Map<number, Answer>();
   hits = 0;
   misses = 0;
 
@@ -29,13 +29,13 @@ export class CachingVerifier implements Verifier {
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
     const key = keyOf(signature);
     const known = this.answers.get(key);
-    if (known !== undefined && isFor(known, message, publicKey)) {
+    if (known !== undefined && isFor(known, signature, message, publicKey)) {
       this.hits++;
       return known.valid;
     }
     this.misses++;
     const valid = this.inner.verify(signature, message, publicKey);
-    this.keep(key, { publicKey: publicKey.slice(), message: message.slice(), valid });
+    this.keep(key, { signature: signature.slice(), publicKey: publicKey.slice(), message: message.slice(), valid });
     return valid;
   }
 
@@ -44,7 +44,7 @@ export class CachingVerifier implements Verifier {
    * with that key's secret half, which always verifies (signature-ledger.ts files each beacon so).
    */
   file(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void {
-    this.keep(keyOf(signature), { publicKey: publicKey.slice(), message: message.slice(), valid: true });
+    this.keep(keyOf(signature), { signature: signature.slice(), publicKey: publicKey.slice(), message: message.slice(), valid: true });
   }
 
   /** Drops every answer kept (the next check of each is made again). */
@@ -53,9 +53,8 @@ export class CachingVerifier implements Verifier {
   }
 
   /** Files `answer` (its buffers copied already: a caller may reuse its own) in place of any under `key`. */
-  private keep(key: string, answer: Answer): void {
-    if (this.answers.has(key)) this.answers.delete(key);
-    else if (this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as string);
+  private keep(key: number, answer: Answer): void {
+    if (!this.answers.delete(key) && this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as number);
     this.answers.set(key, answer);
   }
 }

@@ -3,7 +3,7 @@
  * the same answers as libsodium for recorded, altered, foreign and forgotten signatures.
  */
 import { asciiBytes, concatBytes, SignatureDomain, signedBytes, type Verifier } from '../../proofs/index.js';
-import { SignatureLedger } from '../../host-sim/sim/signature-ledger.js';
+import { keyOf, SignatureLedger } from '../../host-sim/sim/signature-ledger.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
@@ -52,6 +52,33 @@ describe('SignatureLedger', () => {
     // The genuine one is still remembered.
     expect(verifier.verify(signature, message, signer.publicKey)).toBe(true);
     expect(real.calls).toBe(3);
+  });
+
+  it('files signatures under a few of their bits, and a signature that shares them is checked for real', () => {
+    const ledger = new SignatureLedger();
+    const signer = ledger.recording(createSodiumSigner)(seed(5));
+    const real = counting();
+    const verifier = ledger.verifier(real);
+    const message = receiptBody(5);
+    const signature = signer.sign(message);
+    // The top bits of the fourth byte, and everything after it, are not in the key.
+    for (const [at, bit] of [[3, 0x80], [3, 0x40], [4, 1], [63, 1]]) {
+      const twin = Uint8Array.from(signature);
+      twin[at] ^= bit;
+      expect(keyOf(twin)).toBe(keyOf(signature));
+      expect(verifier.verify(twin, message, signer.publicKey)).toBe(false);
+    }
+    expect(real.calls).toBe(4);
+    expect(verifier.verify(signature, message, signer.publicKey)).toBe(true);
+    expect([real.calls, ledger.hits]).toEqual([4, 1]);
+    // Another signature filed under the same key puts the first out; the first is then checked for real.
+    const first = signer.sign(receiptBody(6));
+    const fake = Uint8Array.from(first);
+    fake[40] ^= 1;
+    ledger.recording(() => ({ publicKey: signer.publicKey, sign: () => fake }))(seed(5)).sign(receiptBody(7));
+    expect(ledger.size).toBe(1);
+    expect(verifier.verify(first, receiptBody(6), signer.publicKey)).toBe(true);
+    expect(real.calls).toBe(5);
   });
 
   it('records only messages under the tags the oracle checks on upload and onboarding', () => {

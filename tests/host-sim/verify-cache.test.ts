@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import type { Verifier } from '../../proofs/index.js';
 import { CachingVerifier } from '../../host-sim/sim/verify-cache.js';
+import { keyOf } from '../../host-sim/sim/signature-ledger.js';
 import { createSodiumSigner, SodiumVerifier } from '../../tools/crypto/sodium-ed25519.js';
 
 /** The real verifier, counting the checks that reach it. */
@@ -40,6 +41,22 @@ describe('CachingVerifier', () => {
     // The genuine check answered again, from libsodium (its entry was replaced), and still true.
     expect(verifier.verify(signature, messages[0], signers[0].publicKey)).toBe(true);
     expect(real.calls).toBe(5);
+  });
+
+  it('does not lend an answer to a signature filed under the same bits', () => {
+    const real = counting();
+    const verifier = new CachingVerifier(real);
+    const signature = signers[0].sign(messages[0]);
+    verifier.file(signature, messages[0], signers[0].publicKey);
+    const twin = Uint8Array.from(signature);
+    twin[3] ^= 0x80;
+    expect(keyOf(twin)).toBe(keyOf(signature));
+    expect(verifier.verify(twin, messages[0], signers[0].publicKey)).toBe(false);
+    expect(verifier.verify(twin, messages[0], signers[0].publicKey)).toBe(false);
+    expect([real.calls, verifier.hits]).toEqual([1, 1]);
+    // The twin's answer took the key: the genuine signature is checked for real, and is still good.
+    expect(verifier.verify(signature, messages[0], signers[0].publicKey)).toBe(true);
+    expect(real.calls).toBe(2);
   });
 
   it('keeps what it filed from changes to the caller\'s buffers', () => {
