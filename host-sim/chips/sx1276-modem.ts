@@ -63,9 +63,15 @@ export class Sx1276Modem extends Sx1276Registers implements AirStation {
       if (!signal.implicitHeader || signal.payload.length !== length || signal.codingRate !== setup.codingRate || signal.crc !== setup.crc) {
         damaged = true;
       }
-      payload = Uint8Array.from({ length }, (_, i) => signal.payload[i] ?? 0);
+      // As many bytes as the registers say: the signal's, then zeros.
+      const sized = new Uint8Array(length);
+      sized.set(signal.payload.subarray(0, length));
+      payload = sized;
     } else if (signal.implicitHeader) return; // no header to find: nothing is received
-    if (damaged && payload.length > 0) payload = Uint8Array.from(payload, (byte, i) => (i === 0 ? byte ^ 0xff : byte));
+    if (damaged && payload.length > 0) {
+      payload = payload.slice();
+      payload[0] ^= 0xff;
+    }
     this.storePacket(payload, reception, setup);
     const crcOn = setup.implicitHeader ? setup.crc : signal.crc;
     this.raise((setup.implicitHeader ? 0 : IRQ.VALID_HEADER) | IRQ.RX_DONE | (damaged && crcOn ? IRQ.PAYLOAD_CRC_ERROR : 0));
@@ -125,7 +131,8 @@ export class Sx1276Modem extends Sx1276Registers implements AirStation {
       return;
     }
     const base = this.lora[REG.FIFO_TX_BASE_ADDR];
-    const payload = Uint8Array.from({ length }, (_, i) => this.fifo[(base + i) & 0xff]);
+    const payload = new Uint8Array(length);
+    for (let i = 0; i < length; i++) payload[i] = this.fifo[(base + i) & 0xff];
     this.link.transmit({
       frequencyHz: setup.frequencyHz,
       spreadingFactor: setup.spreadingFactor,
