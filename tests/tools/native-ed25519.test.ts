@@ -230,6 +230,16 @@ describeBuilt(available ? 'the simulation signer (native)' : `the simulation sig
     expect(sodium.verify(ours.sign(pool), pool, ours.publicKey)).toBe(true);
   });
 
+  test('gives each signature in an array of its own, whichever signer made it and however short the message', () => {
+    const [a, b] = [simulationSigner(seedFor('own arrays a')), simulationSigner(seedFor('own arrays b'))];
+    const made = [a.sign(Uint8Array.of(1)), b.sign(new Uint8Array(64)), a.sign(new Uint8Array(65)), b.sign(new Uint8Array(0))];
+    const expected = [[a, Uint8Array.of(1)], [b, new Uint8Array(64)], [a, new Uint8Array(65)], [b, new Uint8Array(0)]] as const;
+    expect(new Set(made.map((signature) => signature.buffer)).size).toBe(made.length);
+    made.forEach((signature, i) => expect(sodium.verify(signature, expected[i][1], expected[i][0].publicKey)).toBe(true));
+    made[0].fill(0);
+    expect(toHex(a.sign(Uint8Array.of(1)))).not.toBe(toHex(made[0]));
+  });
+
   test('refuses a seed of the wrong size and a message that is not bytes, as the libsodium signer does', () => {
     expect(() => simulationSigner(new Uint8Array(31))).toThrow(RangeError);
     const signer = simulationSigner(seedFor('arguments'));
