@@ -102,8 +102,8 @@ export class SignatureLedger {
     const key = keyOf(signature);
     // A signature whose key another holds takes its place: the one put out is checked for real if asked.
     if (!this.entries.delete(key) && this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as number);
-    // The message is copied: a caller may reuse its buffer. The signature is the signer's own, made for this.
-    this.entries.set(key, { signature, publicKey, message: message.slice() });
+    // Copies: a caller may reuse its buffer, and the firmware holds on to the signature it was given.
+    this.entries.set(key, { signature: signature.slice(), publicKey, message: message.slice() });
   }
 }
 

@@ -81,6 +81,21 @@ describe('SignatureLedger', () => {
     expect(real.calls).toBe(5);
   });
 
+  it('keeps its own copy of a signature: one changed in the signer\'s array afterwards is checked for real', () => {
+    const ledger = new SignatureLedger();
+    const signer = ledger.recording(createSodiumSigner)(seed(9));
+    const real = counting();
+    const verifier = ledger.verifier(real);
+    const message = receiptBody(9);
+    const signature = signer.sign(message);
+    const genuine = Uint8Array.from(signature);
+    signature[40] ^= 1;
+    expect(verifier.verify(signature, message, signer.publicKey)).toBe(false);
+    expect(real.calls).toBe(1);
+    expect(verifier.verify(genuine, message, signer.publicKey)).toBe(true);
+    expect([real.calls, ledger.hits]).toEqual([1, 1]);
+  });
+
   it('records only messages under the tags the oracle checks on upload and onboarding', () => {
     const ledger = new SignatureLedger();
     const signer = ledger.recording(createSodiumSigner)(seed(4));
