@@ -24,7 +24,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { timeOnAirMs } from '../../hal/radio/airtime.js';
-import type { AirSignal, AirStation, AirTuning } from '../air/air.js';
+import type { AirLink, AirSignal, AirStation, AirTuning } from '../air/air.js';
 import { COLLISION_MODELS } from '../air/collisions.js';
 import { sensitivityDbm } from '../air/link-budget.js';
 import { pathLossModel } from '../air/path-loss.js';
@@ -100,6 +100,76 @@ export function lorasimMaxDistanceM(experiment: number): number {
 /** LoRaSim's end devices never listen. */
 const SOURCE: AirStation = { tuning: () => null, deliver: () => undefined };
 
+/**
+ * The nodes' packet times. Node i sends first after a wait and then, each time, after its packet's airtime
+ * and another wait: exponential waits of mean `avgSendMs` drawn from the node's own stream, each delay
+ * rounded up to a whole ms as a clock timer would (VirtualClock.setTimer).
+ */
+export class LorasimSources {
+  /** Each node's next send, ms. */
+  readonly nextMs: Float64Array;
+
+  constructor(private readonly streams: readonly SeededRng[], private readonly avgSendMs: number, private readonly airtimeMs: number) {
+    this.nextMs = new Float64Array(streams.length);
+    for (let i = 0; i < streams.length; i++) this.nextMs[i] = Math.ceil(this.wait(i));
+  }
+
+  get count(): number {
+    return this.streams.length;
+  }
+
+  /** The mean time from one send to the next, ms. */
+  get averageGapMs(): number {
+    return this.avgSendMs + this.airtimeMs;
+  }
+
+  /** Moves node i on to its send after the one due now. */
+  step(i: number): void {
+    this.nextMs[i] += Math.ceil(this.airtimeMs + this.wait(i));
+  }
+
+  private wait(i: number): number {
+    return -this.avgSendMs * Math.log(1 - this.streams[i].fraction());
+  }
+}
+
+/**
+ * Calls `send(node, atMs)` for every packet the sources send up to `lastMs`, in order of time, and of
+ * node number within a ms. Each node's waits are its own, so the times are the ones a timer per node
+ * would give; they are made a window at a time (about one packet per node each), sorted as numbers
+ * `atMs · nodes + node`, rather than kept in the clock, where a thousand timers cost more than the air.
+ * Within a ms the order of nodes changes nothing: packets that start together meet the same way
+ * whichever comes first (collisions.ts), and the sources never listen.
+ */
+export function sendInOrder(sources: LorasimSources, lastMs: number, send: (node: number, atMs: number) => void): void {
+  const nodes = sources.count;
+  if (nodes === 0) return;
+  if ((lastMs + 1) * nodes > 2 ** 52) throw new RangeError(`${nodes} nodes over ${lastMs} ms are more than one run can order`);
+  const { nextMs } = sources;
+  const windowMs = Math.max(1, Math.ceil(sources.averageGapMs));
+  let keys = new Float64Array(2 * nodes);
+  for (let fromMs = 0; fromMs <= lastMs; fromMs += windowMs) {
+    const toMs = Math.min(fromMs + windowMs - 1, lastMs);
+    let count = 0;
+    for (let i = 0; i < nodes; i++) {
+      while (nextMs[i] <= toMs) {
+        if (count === keys.length) {
+          const grown = new Float64Array(2 * keys.length);
+          grown.set(keys);
+          keys = grown;
+        }
+        keys[count++] = nextMs[i] * nodes + i;
+        sources.step(i);
+      }
+    }
+    const due = keys.subarray(0, count).sort();
+    for (let k = 0; k < count; k++) {
+      const atMs = Math.floor(due[k] / nodes);
+      send(due[k] - atMs * nodes, atMs);
+    }
+  }
+}
+
 function validate(o: LorasimOptions): void {
   lorasimExperiment(o.experiment);
   if (!Number.isInteger(o.nodes) || o.nodes < 0) throw new RangeError(`nodes ${o.nodes} is not a whole number ≥ 0`);
@@ -137,29 +207,28 @@ export function runLorasim(options: LorasimOptions): LorasimResult {
   });
   const placement = new SeededRng(streamSeed(seed, 'lorasim', 'placement'));
   const payload = new Uint8Array(LORASIM_PAYLOAD_BYTES);
-  let sending = true;
+  const links: AirLink[] = [];
+  const signals: AirSignal[] = [];
+  const traffic: SeededRng[] = [];
   for (let i = 0; i < nodes; i++) {
     const r = maxDistanceM * Math.sqrt(placement.fraction());
     const theta = 2 * Math.PI * placement.fraction();
     const frequencyHz = setup.frequenciesHz[placement.below(setup.frequenciesHz.length)];
-    const signal: AirSignal = {
+    signals.push({
       frequencyHz, spreadingFactor: setup.spreadingFactor, bandwidthHz: setup.bandwidthHz, codingRate: setup.codingRate,
       preambleLength: LORASIM_PREAMBLE_SYMBOLS, syncWord: 0x12, crc: true, implicitHeader: false,
       txPowerDbm: LORASIM_TX_POWER_DBM, payload, airtimeMs,
-    };
-    const link = air.attachAt(SOURCE, { xM: r * Math.cos(theta), yM: r * Math.sin(theta), heightM: 0, listens: false }, `node${i}`);
-    const traffic = new SeededRng(streamSeed(seed, 'lorasim', 'traffic', i));
-    const wait = () => -avgSendMs * Math.log(1 - traffic.fraction());
-    const send = (): void => {
-      if (!sending) return;
-      link.transmit(signal);
-      clock.setTimer(send, airtimeMs + wait());
-    };
-    clock.setTimer(send, wait());
+    });
+    links.push(air.attachAt(SOURCE, { xM: r * Math.cos(theta), yM: r * Math.sin(theta), heightM: 0, listens: false }, `node${i}`));
+    traffic.push(new SeededRng(streamSeed(seed, 'lorasim', 'traffic', i)));
   }
   // Sends happen at t < simtimeMs, as SimPy's run(until) leaves the last instant out.
-  clock.runUntil(Math.ceil(simtimeMs) - 1, Infinity);
-  sending = false;
+  const lastSendMs = Math.ceil(simtimeMs) - 1;
+  sendInOrder(new LorasimSources(traffic, avgSendMs, airtimeMs), lastSendMs, (node, atMs) => {
+    clock.runUntil(atMs, Infinity);
+    links[node].transmit(signals[node]);
+  });
+  clock.runUntil(lastSendMs, Infinity);
   clock.runUntil(clock.now() + Math.ceil(airtimeMs) + 1, Infinity);
 
   let received = 0;

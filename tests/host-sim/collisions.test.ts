@@ -19,6 +19,21 @@ function contender(rssiDbm: number, endMs: number, overrides: Partial<Contender[
 }
 
 describe('the rules', () => {
+  test('two packets alike that start in the same ms meet the same way whichever the air takes first', () => {
+    const swapped = (lost: number) => ((lost & NEWCOMER_LOST) !== 0 ? ONGOING_LOST : 0) | ((lost & ONGOING_LOST) !== 0 ? NEWCOMER_LOST : 0);
+    let anyLost = 0;
+    for (const model of [FULL, COLLISION_MODELS['lorasim-full'], COLLISION_MODELS['lorasim-simple']]) {
+      for (const margin of [-12, -6, -5.9, 0, 3, 5.9, 6, 12]) {
+        const first = contender(-100 + margin, NOW + 1712.128);
+        const second = contender(-100, NOW + 1712.128);
+        const lost = collide(model, second, first, NOW);
+        expect(collide(model, first, second, NOW)).toBe(swapped(lost));
+        anyLost |= lost;
+      }
+    }
+    expect(anyLost).toBe(BOTH);
+  });
+
   test('capture: a packet 6 dB or more stronger survives and the weaker is lost', () => {
     expect(collide(FULL, contender(-100, NOW + 1300), contender(-106, NOW + 900), NOW)).toBe(ONGOING_LOST);
     expect(collide(FULL, contender(-106, NOW + 1300), contender(-100, NOW + 900), NOW)).toBe(NEWCOMER_LOST);

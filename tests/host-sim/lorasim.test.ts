@@ -2,7 +2,12 @@
  * The LoRaSim reproduction (host-sim/lorasim/): LoRaSim's geometry and airtimes, and the behaviour its
  * results must show. Nothing here reads a wall clock.
  */
-import { lorasimMaxDistanceM, runLorasim, type LorasimOptions, type LorasimResult } from '../../host-sim/lorasim/lorasim.js';
+import { streamSeed } from '../../host-sim/air/shadowing.js';
+import { VirtualClock } from '../../host-sim/kernel/virtual-clock.js';
+import {
+  lorasimMaxDistanceM, LorasimSources, runLorasim, sendInOrder, type LorasimOptions, type LorasimResult,
+} from '../../host-sim/lorasim/lorasim.js';
+import { SeededRng } from '../../host-sim/ports/seeded-rng.js';
 
 const BASE: LorasimOptions = { experiment: 0, nodes: 100, avgSendMs: 1e6, simtimeMs: 1e8, seed: 1 };
 
@@ -70,4 +75,69 @@ test('refuses experiments it does not reproduce and impossible options', () => {
   expect(() => runLorasim({ ...BASE, nodes: -1 })).toThrow(RangeError);
   expect(() => runLorasim({ ...BASE, avgSendMs: 0 })).toThrow(RangeError);
   expect(() => runLorasim({ ...BASE, seed: 0.5 })).toThrow(TypeError);
+});
+
+/**
+ * The runner makes the nodes' packet times a window at a time (sendInOrder) rather than with a clock
+ * timer per node. Here both make them from the same streams: the same sends at the same ms, and the
+ * runner's in order of time, then node.
+ */
+describe('packet times', () => {
+  function streams(nodes: number, seed: number): SeededRng[] {
+    return Array.from({ length: nodes }, (_, i) => new SeededRng(streamSeed(seed, 'lorasim', 'traffic', i)));
+  }
+
+  function withTimers(nodes: number, avgSendMs: number, airtimeMs: number, lastMs: number): Array<[number, number]> {
+    const clock = new VirtualClock();
+    const traffic = streams(nodes, 3);
+    const sends: Array<[number, number]> = [];
+    for (let node = 0; node < nodes; node++) {
+      const wait = () => -avgSendMs * Math.log(1 - traffic[node].fraction());
+      const send = (): void => {
+        sends.push([node, clock.now()]);
+        clock.setTimer(send, airtimeMs + wait());
+      };
+      clock.setTimer(send, wait());
+    }
+    clock.runUntil(lastMs, Infinity);
+    return sends;
+  }
+
+  function inOrder(nodes: number, avgSendMs: number, airtimeMs: number, lastMs: number): Array<[number, number]> {
+    const sends: Array<[number, number]> = [];
+    sendInOrder(new LorasimSources(streams(nodes, 3), avgSendMs, airtimeMs), lastMs, (node, atMs) => sends.push([node, atMs]));
+    return sends;
+  }
+
+  const byTimeThenNode = (a: [number, number], b: [number, number]) => a[1] - b[1] || a[0] - b[0];
+
+  test.each([
+    // nodes, avgSendMs, airtimeMs, lastMs: windows of about one packet per node, of one ms, and a last one cut short
+    [40, 1_000, 100, 100_000],
+    [300, 50, 3.7, 5_000],
+    [5, 0.3, 1712.128, 20_000],
+    [1, 10, 0, 1_000],
+    [60, 200, 0.5, 9_999],
+  ])('%i nodes, a wait of %f ms, %f ms on air, until %i ms: the same sends as a timer per node', (nodes, avgSendMs, airtimeMs, lastMs) => {
+    const reference = withTimers(nodes, avgSendMs, airtimeMs, lastMs);
+    const sends = inOrder(nodes, avgSendMs, airtimeMs, lastMs);
+    expect(reference.length).toBeGreaterThan(20);
+    expect(sends).toEqual([...sends].sort(byTimeThenNode));
+    expect(sends).toEqual([...reference].sort(byTimeThenNode));
+    expect(sends.at(-1)?.[1]).toBeLessThanOrEqual(lastMs);
+  });
+
+  test('sends in the same ms are all made, in node order', () => {
+    // A wait of 0.01 ms rounds up to 1 ms: most sends of 50 nodes share their ms with others.
+    const sends = inOrder(50, 0.01, 0, 200);
+    const perMs = new Map<number, number[]>();
+    for (const [node, atMs] of sends) perMs.set(atMs, [...(perMs.get(atMs) ?? []), node]);
+    expect(Math.max(...[...perMs.values()].map((nodes) => nodes.length))).toBeGreaterThan(5);
+    expect(sends).toEqual(withTimers(50, 0.01, 0, 200).sort(byTimeThenNode));
+  });
+
+  test('no nodes, no sends; too many ms × nodes to order exactly is refused', () => {
+    expect(inOrder(0, 1_000, 100, 100_000)).toEqual([]);
+    expect(() => inOrder(1_000, 1e9, 100, 2 ** 45)).toThrow(RangeError);
+  });
 });
