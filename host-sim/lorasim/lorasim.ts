@@ -80,6 +80,8 @@ export interface LorasimResult {
   readonly maxDistanceM: number;
   /** Time on air of one packet, ms. */
   readonly airtimeMs: number;
+  /** Events the run handled: each packet's start and each timer the clock fired (the packets' ends). */
+  readonly events: number;
   /** Wall-clock time of the run, ms. */
   readonly wallMs: number;
 }
@@ -243,6 +245,6 @@ export function runLorasim(options: LorasimOptions): LorasimResult {
   const sent = air.stats.sent;
   return {
     experiment, nodes, sent, received, collided, lost, der: sent === 0 ? 1 : received / sent,
-    maxDistanceM, airtimeMs, wallMs: performance.now() - started,
+    maxDistanceM, airtimeMs, events: sent + clock.fired, wallMs: performance.now() - started,
   };
 }

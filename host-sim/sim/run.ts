@@ -92,7 +92,7 @@ function lorasimReport(scenario: Scenario, started: Started): SimReport {
       sent: run.sent, received: run.received, collided: run.collided, lost: run.lost, der: Number(run.der.toFixed(4)),
     },
   };
-  return { result, run: runInfo(scenario, started, 0) };
+  return { result, run: runInfo(scenario, started, run.events) };
 }
 
 /** When a run began, by the wall clock and by the process's processor time. */

@@ -32,6 +32,7 @@ test('every packet sent is received, collided or lost', () => {
   const result = runLorasim({ ...BASE, nodes: 300 });
   expect(result.received + result.collided + result.lost).toBe(result.sent);
   expect(result.lost).toBe(0); // every node is inside the disc
+  expect(result.events).toBe(2 * result.sent); // each packet starts and ends
 });
 
 test('DER falls as nodes are added', () => {

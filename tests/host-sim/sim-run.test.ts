@@ -71,10 +71,11 @@ test('what the report says agrees with itself: links, receptions, witnesses, hou
 
 test('the lorasim scenario reports LoRaSim\'s data extraction rate', async () => {
   const scenario = loadScenario('lorasim', { nodes: 50 });
-  const { result } = await runSimulation({ ...scenario, lorasim: { ...scenario.lorasim!, simtimeMs: 3_600_000 } }, { outDir: dir });
+  const { result, run } = await runSimulation({ ...scenario, lorasim: { ...scenario.lorasim!, simtimeMs: 3_600_000 } }, { outDir: dir });
   expect(result.nodes).toBe(0);
   expect(result.der?.nodes).toBe(50);
   expect(result.der?.sent).toBeGreaterThan(0);
+  expect(run.events).toBe(2 * (result.der?.sent ?? 0)); // each packet's start and end
   expect(result.der?.der).toBeGreaterThan(0);
   expect(result.der?.der).toBeLessThanOrEqual(1);
 });
