@@ -146,7 +146,9 @@ export class LorasimSources {
 export function sendInOrder(sources: LorasimSources, lastMs: number, send: (node: number, atMs: number) => void): void {
   const nodes = sources.count;
   if (nodes === 0) return;
-  if ((lastMs + 1) * nodes > 2 ** 52) throw new RangeError(`${nodes} nodes over ${lastMs} ms are more than one run can order`);
+  if ((lastMs + 1) * nodes > 2 ** 52) {
+    throw new RangeError(`${nodes} nodes over ${lastMs + 1} ms is too many: nodes × ms must stay under 2^52, so that send times order exactly`);
+  }
   const { nextMs } = sources;
   const windowMs = Math.max(1, Math.ceil(sources.averageGapMs));
   let keys = new Float64Array(2 * nodes);
