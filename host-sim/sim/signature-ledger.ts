@@ -99,11 +99,8 @@ export class SignatureLedger {
   }
 
   private remember(signature: Uint8Array, publicKey: Uint8Array, message: Uint8Array): void {
-    const key = keyOf(signature);
-    // A signature whose key another holds takes its place: the one put out is checked for real if asked.
-    if (!this.entries.delete(key) && this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as number);
     // Copies: a caller may reuse its buffer, and the firmware holds on to the signature it was given.
-    this.entries.set(key, { signature: signature.slice(), publicKey, message: message.slice() });
+    fileUnder(this.entries, keyOf(signature), { signature: signature.slice(), publicKey, message: message.slice() }, this.capacity);
   }
 }
 
@@ -115,6 +112,15 @@ export class SignatureLedger {
  */
 export function keyOf(signature: Uint8Array): number {
   return signature[0] | (signature[1] << 8) | (signature[2] << 16) | ((signature[3] & 0x3f) << 24);
+}
+
+/**
+ * Files `entry` under `key` in `filed`, in place of any entry there (which a later check then makes for
+ * real); when that leaves no room below `capacity`, the oldest entry goes first.
+ */
+export function fileUnder<T>(filed: Map<number, T>, key: number, entry: T, capacity: number): void {
+  if (!filed.delete(key) && filed.size >= capacity) filed.delete(filed.keys().next().value as number);
+  filed.set(key, entry);
 }
 
 /** What a message signed under `domain` starts with: the domain's name and a zero byte (proofs/signing.ts). */

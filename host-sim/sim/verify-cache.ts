@@ -10,7 +10,7 @@
  * is made (`file`), so that not even the first hotspot to hear a beacon checks it.
  */
 import type { Verifier } from '../../src/ports.js';
-import { isFor, keyOf, type Signed } from './signature-ledger.js';
+import { fileUnder, isFor, keyOf, type Signed } from './signature-ledger.js';
 
 /** Answers kept; the oldest go first beyond this (a beacon is heard within a second of being sent). */
 const CAPACITY = 65_536;
@@ -54,7 +54,6 @@ export class CachingVerifier implements Verifier {
 
   /** Files `answer` (its buffers copied already: a caller may reuse its own) in place of any under `key`. */
   private keep(key: number, answer: Answer): void {
-    if (!this.answers.delete(key) && this.answers.size >= CAPACITY) this.answers.delete(this.answers.keys().next().value as number);
-    this.answers.set(key, answer);
+    fileUnder(this.answers, key, answer, CAPACITY);
   }
 }
