@@ -84,9 +84,15 @@ export class InsertChunkWriter {
       extra: this.extra.subarray(0, this.count * EXTRA),
     };
     const next = this.spare.pop();
-    this.bytes = next === undefined ? new Uint8Array(this.bytes.length) : new Uint8Array(next.bytes.buffer as ArrayBuffer);
-    this.numbers = next === undefined ? new Float64Array(this.numbers.length) : new Float64Array(next.numbers.buffer as ArrayBuffer);
-    this.extra = next === undefined ? new Float64Array(this.extra.length) : new Float64Array(next.extra.buffer as ArrayBuffer);
+    if (next === undefined) {
+      this.bytes = new Uint8Array(this.bytes.length);
+      this.numbers = new Float64Array(this.numbers.length);
+      this.extra = new Float64Array(this.extra.length);
+    } else {
+      this.bytes = new Uint8Array(next.bytes.buffer as ArrayBuffer);
+      this.numbers = new Float64Array(next.numbers.buffer as ArrayBuffer);
+      this.extra = new Float64Array(next.extra.buffer as ArrayBuffer);
+    }
     this.at = 0;
     this.count = 0;
     this.lastUploader = undefined;
