@@ -18,6 +18,10 @@
  *   default, 16 MB, scavenges a day of 10,000 hotspots about 2,500 times at about 6.6 ms each (most of
  *   the cost is what survives, which grows little with the space); 32 MB halves the count for about
  *   60 MiB more at the peak (docs/simulator.md, Speed).
+ * - simV8PoolSize: V8's background threads each run is given (--v8-pool-size; Node's default is 4).
+ *   They do the collector's parallel and concurrent work; on this 2-core machine four of them, beside
+ *   the main thread and the oracle's database thread, kept taking the cores from the main thread, which
+ *   the day's wall time waits on (docs/simulator.md, Speed).
  * - lorasimExp{0,4}Nodes{100,500,1000,2000}{Der,WallS}: LoRaSim's experiments on covey's air
  *   (sim-lorasim.ts).
  */
@@ -32,6 +36,7 @@ import { runLorasimBench } from './sim-lorasim.js';
 const HOTSPOTS = [100, 1_000, 10_000] as const;
 const HEAP_LIMIT_MB = 1536;
 const SEMI_SPACE_MB = 32;
+const V8_POOL_SIZE = 1;
 const CLI = fileURLToPath(new URL('../bin/covey.js', import.meta.url));
 
 const PEAK_RSS = fileURLToPath(new URL('./peak-rss.mjs', import.meta.url));
@@ -41,7 +46,7 @@ function simulate(nodes: number, dir: string): Promise<{ report: SimReport; peak
   const json = join(dir, `sim-${nodes}.json`);
   const peakFile = join(dir, `sim-${nodes}.peak`);
   const args = [
-    `--max-old-space-size=${HEAP_LIMIT_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, '--import', PEAK_RSS,
+    `--max-old-space-size=${HEAP_LIMIT_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`, `--v8-pool-size=${V8_POOL_SIZE}`, '--import', PEAK_RSS,
     CLI, 'sim', '--nodes', String(nodes), '--hours', '24', '--ingest', 'in-process', '--out', dir, '--json', json, '-q',
   ];
   const env = { ...process.env, COVEY_PEAK_RSS_FILE: peakFile };
@@ -72,6 +77,7 @@ export async function runSimBench(): Promise<Record<string, number>> {
     figures.simCostPerHotspotRatioFrom1000 = Number((last / wallPerHotspot[1]).toFixed(2));
     figures.simHeapLimitMb = HEAP_LIMIT_MB;
     figures.simSemiSpaceMb = SEMI_SPACE_MB;
+    figures.simV8PoolSize = V8_POOL_SIZE;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
