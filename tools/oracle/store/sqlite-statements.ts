@@ -39,7 +39,6 @@ export const SQL = {
       rssi_ddbm, snr_ddb, tx_power_ddbm, entropy_epoch, entropy_tag)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (time_ms, id) DO NOTHING`,
-  // INDEXED BY: left to itself the planner reads DISTINCT digests from items_by_digest, every item.
   // Read once when the verifier starts: a scan, rather than an index every insert and verdict would pay for.
   pendingItems: `SELECT ${ITEM_COLUMNS} FROM items WHERE status = 'pending' ORDER BY received_ms, id`,
   item: `SELECT ${ITEM_COLUMNS}, body FROM items WHERE time_ms = ? AND id = ?`,
