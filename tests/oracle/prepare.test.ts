@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import {
   decodeUploadBatch, encodeBatchItem, encodeUploadBatch, Reason, verifyBatchItem, type BatchItem,
 } from '../../proofs/index.js';
-import { fieldsOf, prepareBatch, type PreparedBatch } from '../../tools/oracle/ingest-prepare.js';
-import { itemSpans } from '../../tools/oracle/item-spans.js';
+import { fieldsOf, openBatch, prepareBatch, type PreparedBatch } from '../../tools/oracle/ingest-prepare.js';
+import { claimedUploader, itemSpans } from '../../tools/oracle/item-spans.js';
 import { PreparePool } from '../../tools/oracle/prepare-pool.js';
 import { packBatch, unpackBatch } from '../../tools/oracle/prepared-wire.js';
 import { signerFor, sodiumVerifier } from '../support/keys.js';
@@ -87,6 +87,55 @@ describe('item spans', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('a batch read before its items', () => {
+  test('names the uploader and the item count that decoding gives, and refuses what prepareBatch refuses (property)', () => {
+    const { body, items } = batchOf(2, -950);
+    expect(claimedUploader(body)).toEqual(uploader.publicKey);
+    expect(openBatch(body)).toEqual({ ok: true, uploader: uploader.publicKey, itemCount: items.length });
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 0, max: 7 }), (at, bit) => {
+        const damaged = Uint8Array.from(body);
+        damaged[at % damaged.length] ^= 1 << bit;
+        const prepared = prepareBatch(damaged, sodiumVerifier);
+        const opened = openBatch(damaged);
+        expect(opened.ok).toBe(prepared.ok);
+        if (!opened.ok || !prepared.ok) {
+          expect(opened).toEqual(prepared);
+          return;
+        }
+        expect(opened).toEqual({ ok: true, uploader: prepared.uploader, itemCount: prepared.items.length });
+        expect(claimedUploader(damaged)).toEqual(prepared.uploader);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('claims an uploader only where a whole key follows a batch\'s first three heads, and reads nothing past the end (property)', () => {
+    const { body } = batchOf(1, -950);
+    for (let length = 0; length < 37; length++) expect(claimedUploader(body.subarray(0, length))).toBeUndefined();
+    expect(claimedUploader(body.subarray(0, 37))).toEqual(uploader.publicKey);
+    expect(claimedUploader(Uint8Array.of(0xa4, 0x05, 0x01, 0x58, 0x20, ...uploader.publicKey))).toBeUndefined(); // a map
+    expect(claimedUploader(Uint8Array.of(0x84, 0x05, 0x41, 0x58, 0x20, ...uploader.publicKey))).toBeUndefined(); // bytes for a version
+    expect(claimedUploader(Uint8Array.of(0x84, 0x05, 0x01, 0x58, 0x1f, ...uploader.publicKey))).toBeUndefined(); // a 31-byte key
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 23 }), fc.uint8Array({ maxLength: 48 }),
+        (count, type, version, rest) => {
+          const bytes = Uint8Array.of(0x80 | count, type, version, 0x58, 0x20, ...rest);
+          const claimed = claimedUploader(bytes);
+          if (count < 3 || rest.length < 32) expect(claimed).toBeUndefined();
+          else expect(claimed).toEqual(rest.subarray(0, 32));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
+      const claimed = claimedUploader(bytes);
+      if (claimed !== undefined) expect(claimed).toHaveLength(32);
+    }), { numRuns: 300 });
   });
 });
 

@@ -141,6 +141,33 @@ describe('POST /v1/receipts', () => {
     expect([response.status, await errorOf(response)]).toEqual([403, 'unknown_hotspot']);
   });
 
+  test('checks no signature of a hotspot that has not onboarded, and answers it as before', async () => {
+    await t.close();
+    let checks = 0;
+    const verifier = { verify: (...args: Parameters<typeof sodiumVerifier.verify>) => (checks++, sodiumVerifier.verify(...args)) };
+    t = await startTestOracle({ startMs: START, verifier, config: { maxBatchItems: 3, requestsPerMinute: 60, requestBurst: 2 } });
+    const answers: [number, string][] = [];
+    for (const body of [
+      batch(bob, witnessItems(3, bob)),
+      encodeCbor([5, 9, bob.publicKey, []]),
+      encodeUploadBatch({ uploader: bob.publicKey, items: witnessItems(4, bob) }),
+      batch(bob, witnessItems(2, bob)),
+      batch(bob, witnessItems(1, bob)),
+    ]) {
+      const response = await t.post('/v1/receipts', body);
+      answers.push([response.status, await errorOf(response)]);
+    }
+    expect(answers).toEqual([
+      [403, 'unknown_hotspot'], [400, 'unknown_version'], [413, 'too_large'], [403, 'unknown_hotspot'], [429, 'rate_limited'],
+    ]);
+    expect(checks).toBe(0);
+    await onboard(alice);
+    const onboarding = checks;
+    expect(onboarding).toBeGreaterThan(0);
+    expect((await t.post('/v1/receipts', batch(alice, witnessItems(3, alice)))).status).toBe(200);
+    expect(checks - onboarding).toBe(3);
+  });
+
   test('answers 422 when no item is signed by the uploader', async () => {
     await onboard(bob);
     const response = await t.post('/v1/receipts', batch(bob, witnessItems(2, alice)));

@@ -98,12 +98,7 @@ function signatureCheck(uploader: Uint8Array, item: BatchItem, bytes: Uint8Array
  * encoding of it. tests/oracle/prepare.test.ts holds the two to the same answers.
  */
 function decodeBatch(body: Uint8Array): { uploader: Uint8Array; items: { id: Uint8Array; item?: BatchItem; error?: DecodeError }[]; spans: [number, number][] } {
-  const [uploaderValue, itemsValue] = openEnvelope(decodeCbor(body), MessageType.UploadBatch, 2);
-  const uploader = readBytes(uploaderValue, 'uploader', KEY_BYTES);
-  const values = readArray(itemsValue, 'items');
-  if (values.length < 1 || values.length > MAX_BATCH_ITEMS) {
-    throw new DecodeError(DecodeFailure.OutOfRange, `a batch holds 1..${MAX_BATCH_ITEMS} items, not ${values.length}`);
-  }
+  const { uploader, values } = decodeEnvelope(body);
   const spans = itemSpans(body);
   const items = values.map((value, i) => {
     const id = itemId(uploader, body.subarray(spans[i][0], spans[i][1]));
@@ -115,6 +110,40 @@ function decodeBatch(body: Uint8Array): { uploader: Uint8Array; items: { id: Uin
     }
   });
   return { uploader, items, spans };
+}
+
+/** A batch's uploader and its items' values, or the DecodeError that makes the whole batch malformed. */
+function decodeEnvelope(body: Uint8Array): { uploader: Uint8Array; values: readonly unknown[] } {
+  const [uploaderValue, itemsValue] = openEnvelope(decodeCbor(body), MessageType.UploadBatch, 2);
+  const uploader = readBytes(uploaderValue, 'uploader', KEY_BYTES);
+  const values = readArray(itemsValue, 'items');
+  if (values.length < 1 || values.length > MAX_BATCH_ITEMS) {
+    throw new DecodeError(DecodeFailure.OutOfRange, `a batch holds 1..${MAX_BATCH_ITEMS} items, not ${values.length}`);
+  }
+  return { uploader, values };
+}
+
+/** A batch opened but its items not read: the refusals that concern the whole batch. */
+export type OpenedBatch =
+  | { readonly ok: true; readonly uploader: Uint8Array; readonly itemCount: number }
+  | { readonly ok: false; readonly error: 'malformed' | 'unknown_version'; readonly detail: string };
+
+/**
+ * What prepareBatch would say of the batch as a whole (malformed, unknown version, or its uploader and
+ * how many items it holds), without decoding its items or checking a signature.
+ */
+export function openBatch(body: Uint8Array): OpenedBatch {
+  try {
+    const { uploader, values } = decodeEnvelope(body);
+    return { ok: true, uploader, itemCount: values.length };
+  } catch (error) {
+    if (!isDecodeError(error)) throw error;
+    return refusal(error);
+  }
+}
+
+function refusal(error: DecodeError): { ok: false; error: 'malformed' | 'unknown_version'; detail: string } {
+  return { ok: false, error: error.code === 'UnknownVersion' ? 'unknown_version' : 'malformed', detail: error.message };
 }
 
 /** An item's id: SHA-256 over the uploader's key and the item's bytes, cut to RECEIPT_ID_BYTES (proofs/digest.ts). */
@@ -133,7 +162,7 @@ export function prepareBatch(body: Uint8Array, verifier: Verifier): PreparedBatc
     batch = decodeBatch(body);
   } catch (error) {
     if (!isDecodeError(error)) throw error;
-    return { ok: false, error: error.code === 'UnknownVersion' ? 'unknown_version' : 'malformed', detail: error.message };
+    return refusal(error);
   }
   const { uploader, spans } = batch;
   // Every signature of the batch in one call where the verifier takes many (batch-verify.ts).

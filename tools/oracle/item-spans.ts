@@ -6,7 +6,8 @@
  * docs/protocol.md §2), so an item's bytes in the batch are exactly its canonical encoding, and the body
  * its signature covers (`[type, version, ...fields]`, proofs/envelope.ts) is those bytes with the array
  * head counting one element fewer and the signature (a 64-byte byte string, 66 bytes with its head) cut
- * off the end. tests/oracle/prepare.test.ts checks both against the encoder.
+ * off the end. tests/oracle/prepare.test.ts checks both against the encoder. claimedUploader alone reads
+ * a batch not yet accepted, and checks every byte it reads is there.
  */
 import { signedBytes, type SignatureDomain } from '../../proofs/index.js';
 
@@ -66,6 +67,25 @@ export function itemSpans(batch: Uint8Array): [number, number][] {
   }
   return spans;
 }
+
+/**
+ * The uploader a batch names, read from the head of its bytes (`[5, 1, uploader, …]`) without decoding
+ * the rest; undefined when the bytes do not start that way. Nothing else is checked: the batch may still
+ * be malformed, and only the key's place in it is trusted.
+ */
+export function claimedUploader(batch: Uint8Array): Uint8Array | undefined {
+  if (batch.length < 3 || batch[0] >> 5 !== 4 || headArgument(batch, 0) < 3) return undefined;
+  let at = headLength(batch, 0);
+  for (let field = 0; field < 2; field++) {
+    if (at >= batch.length || batch[at] >> 5 !== 0) return undefined; // type, version: small integers
+    at += headLength(batch, at);
+  }
+  if (at + 2 + UPLOADER_BYTES > batch.length || batch[at] !== 0x58 || batch[at + 1] !== UPLOADER_BYTES) return undefined;
+  return batch.slice(at + 2, at + 2 + UPLOADER_BYTES);
+}
+
+/** Bytes of an uploader's key. */
+const UPLOADER_BYTES = 32;
 
 /** Bytes of a signature with its CBOR head: 0x58 0x40 and 64 bytes. */
 const SIGNED_TAIL = 66;
