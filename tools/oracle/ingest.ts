@@ -73,7 +73,7 @@ export class Ingest {
     if (refused !== undefined) return only(refused);
     // The uploader is looked up before any signature is checked: a batch from a key the oracle does not
     // know is refused whatever it holds, so a fresh key (which the per-key rate limit cannot stop) costs
-    // a decode of the envelope, never a signature check per item. The answers are the same either way.
+    // a decode of its CBOR, never a signature check per item. The answers are the same either way.
     const claimed = claimedUploader(body as Uint8Array);
     if (claimed !== undefined && (await this.options.store.hotspot(claimed)) === undefined) {
       const opened = openBatch(body as Uint8Array);
