@@ -71,16 +71,17 @@ export class Ingest {
     const receivedMs = this.options.clock.wallMs();
     const refused = refuseBody(contentType, body, this.options.config.maxBodyBytes);
     if (refused !== undefined) return only(refused);
+    const bytes = body as Uint8Array; // refuseBody refuses a missing body
     // The uploader is looked up before any signature is checked: a batch from a key the oracle does not
     // know is refused whatever it holds, so a fresh key (which the per-key rate limit cannot stop) costs
     // a decode of its CBOR, never a signature check per item. The answers are the same either way.
-    const claimed = claimedUploader(body as Uint8Array);
+    const claimed = claimedUploader(bytes);
     if (claimed !== undefined && (await this.options.store.hotspot(claimed)) === undefined) {
-      const opened = openBatch(body as Uint8Array);
+      const opened = openBatch(bytes);
       if (!opened.ok) return only(errorAnswer(400, opened.error, opened.detail));
       return only(this.admit(opened.uploader, opened.itemCount, receivedMs) ?? unknownHotspot());
     }
-    const prepared = await this.prepare(body as Uint8Array);
+    const prepared = await this.prepare(bytes);
     if (!prepared.ok) return only(errorAnswer(400, prepared.error, prepared.detail));
     const { uploader, items } = prepared;
     const refusal = this.admit(uploader, items.length, receivedMs);

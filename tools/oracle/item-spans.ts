@@ -9,6 +9,7 @@
  * off the end. tests/oracle/prepare.test.ts checks both against the encoder. claimedUploader alone reads
  * a batch not yet accepted, and checks every byte it reads is there.
  */
+import { KEY_BYTES } from '../../proofs/envelope.js';
 import { signedBytes, type SignatureDomain } from '../../proofs/index.js';
 
 /**
@@ -80,12 +81,9 @@ export function claimedUploader(batch: Uint8Array): Uint8Array | undefined {
     if (at >= batch.length || batch[at] >> 5 !== 0) return undefined; // type, version: small integers
     at += headLength(batch, at);
   }
-  if (at + 2 + UPLOADER_BYTES > batch.length || batch[at] !== 0x58 || batch[at + 1] !== UPLOADER_BYTES) return undefined;
-  return batch.slice(at + 2, at + 2 + UPLOADER_BYTES);
+  if (at + 2 + KEY_BYTES > batch.length || batch[at] !== 0x58 || batch[at + 1] !== KEY_BYTES) return undefined;
+  return batch.slice(at + 2, at + 2 + KEY_BYTES);
 }
-
-/** Bytes of an uploader's key. */
-const UPLOADER_BYTES = 32;
 
 /** Bytes of a signature with its CBOR head: 0x58 0x40 and 64 bytes. */
 const SIGNED_TAIL = 66;
